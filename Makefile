@@ -1,0 +1,43 @@
+# 清风 qingfeng — the two commands of the README: `make run` and `make test`.
+# Both create .venv when missing and install the project into it from pyproject.toml.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8888
+
+.PHONY: run test test-fast bench install browser clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, prepare the exam course folder, start JupyterLab on 127.0.0.1
+run: $(STAMP)
+	$(BIN)/qingfeng setup
+	@echo "正在启动 JupyterLab：请在浏览器打开下面打印的 http://$(HOST):$(PORT)/lab?token=… 地址（Ctrl+C 停止）"
+	$(BIN)/jupyter lab --no-browser --ip=$(HOST) --port=$(PORT) --ServerApp.root_dir="$(CURDIR)"
+
+## make browser: Debian chromium for the real-browser test (needs root or sudo)
+browser:
+	bash scripts/install-browser.sh
+
+## make test: every test, including notebooks, nbgrader and the browser test
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+## make test-fast: unit tests only
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+bench: $(STAMP)
+	$(BIN)/python -m qingfeng.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache build src/*.egg-info

@@ -1,0 +1,246 @@
+"""Import trainers' sheets into the case library, all or nothing.
+
+The pipeline is a row of small named steps:
+
+1. ``read_sheet``       — cells from xlsx/csv (:mod:`.sheets`)
+2. ``map_headers``      — which column is which; missing required columns stop here
+3. ``row_to_mapping``   — normalise cells (繁→简, 全角→半角, 风险 suffix, 1级/高 …)
+4. ``complete``         — fill a blank level from the factors and a blank warning from the level
+5. ``validate_case``    — the same rules ``qingfeng cases validate`` applies
+6. ``reconcile``        — new, update or unchanged; duplicates against the library and within the sheet
+7. ``commit``           — write every file or none (:mod:`.transaction`)
+
+Any error in any row means nothing is written; every error names the row
+and the column.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..chinese_text import normalise
+from ..risk import FACTOR_LABELS, Assessment, category, grade, parse_level, parse_rating, warning_for
+from ..risk.grading import RATING_NAMES, parse_bool
+from .columns import COLUMN_BY_HEADER, COLUMNS, Column, header_for
+from .library import LoadedLibrary, dump_case, load_library
+from .model import Case, case_from_dict
+from .sheets import SheetError, read_sheet
+from .transaction import write_cases_atomically
+from .validation import ID_PATTERN, validate_case
+
+__all__ = ["RowError", "ImportReport", "import_sheet"]
+
+_LIST_SPLIT = re.compile(r"[、,，;；/／\s]+")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # Excel row number; None for file-level errors
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行，" if self.row else ""
+        col = f"“{self.column}”列：" if self.column else ""
+        return f"{where}{col}{self.message}"
+
+
+@dataclass
+class ImportReport:
+    file: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    written: bool = False
+
+    def lines(self) -> list[str]:
+        if self.errors:
+            return [f"{self.file}：{e}" for e in self.errors] + [
+                f"{self.file}：共 {len(self.errors)} 处错误，案例库未做任何改动。请修改后重新导入。"]
+        return self.notes + [f"{self.file}：新增 {len(self.added)} 个，更新 {len(self.updated)} 个，未变 {len(self.unchanged)} 个。"]
+
+
+def map_headers(headers: list[str], report: ImportReport) -> dict[str, Column]:
+    mapping: dict[str, Column] = {}
+    seen: set[str] = set()
+    for h in headers:
+        key = normalise(h).replace(" ", "").replace("*", "").replace("(", "（").replace(")", "）")
+        col = COLUMN_BY_HEADER.get(key)
+        if col is None:
+            if h:
+                report.notes.append(f"{report.file}：提示：不认识的列“{h}”已忽略")
+            continue
+        if col.field in seen:
+            report.errors.append(RowError(None, col.header, "这一列出现了两次"))
+        seen.add(col.field)
+        mapping[h] = col
+    for col in COLUMNS:
+        if col.required and col.field not in seen:
+            report.errors.append(RowError(None, col.header, "缺少这一必填列（请用 qingfeng cases template 生成的模板）"))
+    return mapping
+
+
+def _set(d: dict, dotted: str, value: object) -> None:
+    parts = dotted.split(".")
+    for p in parts[:-1]:
+        d = d.setdefault(p, {})
+    d[parts[-1]] = value
+
+
+def row_to_mapping(row_no: int, cells: dict[str, object], columns: dict[str, Column], errors: list[RowError]) -> dict:
+    data: dict = {"schema_version": 1}
+    for header, col in columns.items():
+        raw = cells.get(header)
+        text = normalise(raw)
+        if col.required and not text and col.field != "annotation.level":
+            errors.append(RowError(row_no, col.header, "必填，不能为空"))
+            continue
+        try:
+            value = _parse_cell(col, raw, text)
+        except (ValueError, KeyError) as e:
+            errors.append(RowError(row_no, col.header, str(e.args[0])))
+            continue
+        if value is not None:
+            _set(data, col.field, value)
+    return data
+
+
+def _parse_cell(col: Column, raw: object, text: str) -> object:
+    if col.field == "amount_yuan":
+        if not text:
+            return None
+        cleaned = text.replace(",", "").replace("元", "").replace("万", "")
+        try:
+            number = float(cleaned)
+        except ValueError:
+            raise ValueError(f"“{text}”不是数字（单位：元）") from None
+        number *= 10000 if "万" in text else 1
+        return int(number) if number.is_integer() else number
+    if col.field == "annotation.categories":
+        return [category(p if p.endswith("风险") else p).name for p in _LIST_SPLIT.split(text) if p] if text else []
+    if col.field == "annotation.prevention_measures":
+        return [p.upper() for p in _LIST_SPLIT.split(text) if p]
+    if col.field == "source.reprint":
+        return text in ("是", "转载", "√", "Y", "y", "yes", "1", "true", "True")
+    if col.field.startswith("annotation.factors."):
+        return _parse_factor(col, text)
+    if col.field == "annotation.level":
+        return parse_level(text).tier if text else ""
+    if col.field == "id":
+        return text.upper()
+    if col.field == "date":
+        return text.replace("/", "-").replace(".", "-")
+    return text
+
+
+def _parse_factor(col: Column, text: str) -> str:
+    name = col.field.rsplit(".", 1)[1]
+    label = FACTOR_LABELS[name]
+    if name == "sanzhong_yida":
+        return "是" if parse_bool(text, label) else "否"
+    return RATING_NAMES[parse_rating(text, label)]
+
+
+def complete(data: dict, row_no: int, errors: list[RowError]) -> None:
+    """Blank level ← grading function; blank warning ← level (001 第二十八条)."""
+    ann = data.setdefault("annotation", {})
+    if not ann.get("level"):
+        try:
+            ann["level"] = grade(Assessment.from_mapping(ann.get("factors", {}))).level.tier
+        except ValueError:
+            return  # the factor error itself is reported by validation
+    if not ann.get("warning"):
+        try:
+            ann["warning"] = warning_for(parse_level(ann["level"])).colour
+        except ValueError:
+            pass
+
+
+def import_sheet(path: Path, cases_dir: Path, dry_run: bool = False) -> ImportReport:
+    report = ImportReport(path.name)
+    try:
+        sheet = read_sheet(path)
+    except SheetError as e:
+        report.errors.append(RowError(None, "", str(e)))
+        return report
+    columns = map_headers(sheet.headers, report)
+    if report.errors:
+        return report
+    library = load_library(cases_dir)
+    if library.problems:
+        report.errors.append(RowError(None, "", f"案例库本身有 {len(library.problems)} 处错误，请先运行 qingfeng cases validate 修正"))
+        return report
+    staged: list[tuple[int, Case]] = []
+    for row_no, cells in sheet.rows:
+        errors: list[RowError] = []
+        data = row_to_mapping(row_no, cells, columns, errors)
+        complete(data, row_no, errors)
+        if data.get("id") and not ID_PATTERN.match(data["id"]):
+            errors.append(RowError(row_no, "编号", f"编号“{data['id']}”格式不对：应为大写字母、数字和连字符，如 PG-012"))
+        if not errors:
+            case = case_from_dict(data)
+            case.id = case.id or "QF-PENDING"
+            for p in validate_case(case, path.name):
+                if p.field == "id" and case.id == "QF-PENDING":
+                    continue
+                errors.append(RowError(row_no, header_for(p.field), p.message))
+            if not errors:
+                staged.append((row_no, case))
+        report.errors.extend(errors)
+    reconcile(staged, library, report)
+    if report.errors or dry_run:
+        return report
+    changed = [c for _, c in staged if c.id in report.added or c.id in report.updated]
+    write_cases_atomically(cases_dir, changed)
+    report.written = True
+    return report
+
+
+def reconcile(staged: list[tuple[int, Case]], library: LoadedLibrary, report: ImportReport) -> None:
+    by_key = {c.dedup_key(): c for c in library.cases}
+    ids = {c.id for c in library.cases}
+    seen_rows: dict[tuple[str, str], int] = {}
+    seen_ids: dict[str, int] = {}
+    next_no = 1 + max((int(i[3:]) for i in ids if re.fullmatch(r"QF-\d+", i)), default=0)
+    for row_no, case in staged:
+        key = case.dedup_key()
+        if key in seen_rows:
+            report.errors.append(RowError(row_no, "来源", f"与第 {seen_rows[key]} 行是同一来源、同一岗位，重复"))
+            continue
+        seen_rows[key] = row_no
+        existing = by_key.get(key)
+        if case.id == "QF-PENDING":
+            if existing is not None:
+                report.errors.append(RowError(row_no, "来源", f"与已有案例 {existing.id} 是同一来源、同一岗位；如要更新它，请在“编号”列填 {existing.id}"))
+                continue
+            case.id = f"QF-{next_no:04d}"
+            next_no += 1
+        elif existing is not None and existing.id != case.id:
+            report.errors.append(RowError(row_no, "编号", f"编号 {case.id} 与来源、岗位相同的已有案例 {existing.id} 不一致"))
+            continue
+        if case.id in seen_ids:
+            report.errors.append(RowError(row_no, "编号", f"编号 {case.id} 与第 {seen_ids[case.id]} 行重复"))
+            continue
+        seen_ids[case.id] = row_no
+        if case.id in ids:
+            old = library.by_id(case.id)
+            _keep_unset_optionals(case, old)
+            (report.unchanged if dump_case(case) == dump_case(old) else report.updated).append(case.id)
+        else:
+            report.added.append(case.id)
+
+
+def _keep_unset_optionals(new: Case, old: Case) -> None:
+    """An update with blank optional cells keeps the library's values: nothing is lost."""
+    for name in ("date", "region"):
+        if not getattr(new, name):
+            setattr(new, name, getattr(old, name))
+    if new.amount_yuan is None:
+        new.amount_yuan = old.amount_yuan
+    for name in ("record", "passage"):
+        if not getattr(new.source, name):
+            setattr(new.source, name, getattr(old.source, name))
+    new.extra = {**old.extra, **new.extra}

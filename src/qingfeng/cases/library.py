@@ -1,0 +1,105 @@
+"""The case library on disk: one YAML file per case.
+
+Reading collects problems instead of stopping at the first bad file;
+writing is atomic per file (write a temporary file, then rename), so an
+interrupted save never leaves a half-written case behind.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .model import Case, case_from_dict
+from .validation import Problem, check_duplicates, validate_case, validate_mapping
+
+__all__ = ["LoadedLibrary", "load_library", "dump_case", "write_case", "case_path"]
+
+
+@dataclass
+class LoadedLibrary:
+    cases: list[Case] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)  # case id -> file
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def by_id(self, case_id: str) -> Case:
+        for c in self.cases:
+            if c.id == case_id:
+                return c
+        raise KeyError(f"案例库中没有编号为 {case_id} 的案例")
+
+
+def case_path(cases_dir: Path, case_id: str) -> Path:
+    return cases_dir / f"{case_id}.yaml"
+
+
+def load_library(cases_dir: Path) -> LoadedLibrary:
+    """Read and validate every ``*.yaml`` in ``cases_dir``."""
+    lib = LoadedLibrary()
+    if not cases_dir.is_dir():
+        lib.problems.append(Problem(str(cases_dir), "(文件夹)", "案例库文件夹不存在"))
+        return lib
+    pairs: list[tuple[str, Case]] = []
+    for path in sorted(cases_dir.glob("*.yaml")):
+        name = path.name
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            lib.problems.append(Problem(name, "(整个文件)", "不是 UTF-8 编码的文本文件"))
+            continue
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f"第 {mark.line + 1} 行" if mark else ""
+            lib.problems.append(Problem(name, "(整个文件)", f"YAML 格式错误{where}：{getattr(e, 'problem', e)}"))
+            continue
+        shape = validate_mapping(data, name)
+        if shape:
+            lib.problems.extend(shape)
+            continue
+        case = case_from_dict(data)
+        if path.stem != case.id:
+            lib.problems.append(Problem(name, "id", f"文件名应与编号一致：编号是 {case.id}，文件应命名为 {case.id}.yaml"))
+        lib.problems.extend(validate_case(case, name))
+        pairs.append((name, case))
+        lib.cases.append(case)
+        lib.files[case.id] = path
+    lib.problems.extend(check_duplicates(pairs))
+    return lib
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_presenter(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def dump_case(case: Case) -> str:
+    return yaml.dump(case.to_dict(), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def write_case(cases_dir: Path, case: Case) -> Path:
+    """Write one case atomically and return its path."""
+    cases_dir.mkdir(parents=True, exist_ok=True)
+    target = case_path(cases_dir, case.id)
+    fd, tmp = tempfile.mkstemp(dir=cases_dir, prefix=f".{case.id}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(dump_case(case))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,1 @@
+"""The ``qingfeng`` command: a thin click layer over the library."""

@@ -1,0 +1,69 @@
+"""The committed case library validates, is cited and covers what the README claims."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from qingfeng.cases import load_library, summarise
+from qingfeng.risk import CATEGORY_NAMES, Level
+
+REPO = Path(__file__).resolve().parents[1]
+RECORDS = REPO.parent / "shared" / "cases" / "records.jsonl"
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library(REPO / "risk_case_library" / "cases")
+
+
+def test_library_validates(library):
+    assert library.problems == []
+
+
+def test_at_least_sixty_cases_covering_every_category_and_level(library):
+    s = summarise(library.cases)
+    assert s.total >= 60
+    assert s.missing() == []
+    assert all(s.primary.get(c, 0) >= 3 for c in CATEGORY_NAMES), s.primary
+    assert all(s.levels.get(lv, 0) >= 5 for lv in Level), s.levels
+
+
+def test_readme_counts_match_the_library(library):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    s = summarise(library.cases)
+    assert f"共 {s.total} 个案例" in readme
+    for c in CATEGORY_NAMES:
+        assert f"| {c} | {s.primary.get(c, 0)} | {s.any_category.get(c, 0)} |" in readme
+    for lv in Level:
+        assert f"| {lv.label} | {s.levels.get(lv, 0)} |" in readme
+
+
+@pytest.mark.skipif(not RECORDS.is_file(), reason="shared/cases not beside the repository")
+def test_cases_built_from_records_cite_the_record_source(library):
+    records = {r["id"]: r for r in map(json.loads, RECORDS.read_text(encoding="utf-8").splitlines())}
+    for case in library.cases:
+        if case.source.kind == "网页":
+            assert case.source.record in records, case.id
+            assert case.source.ref == records[case.source.record]["source"], case.id
+
+
+@pytest.mark.skipif(not RECORDS.is_file(), reason="shared/cases not beside the repository")
+def test_facts_are_in_our_own_words_not_the_excerpt(library):
+    records = {r["id"]: r for r in map(json.loads, RECORDS.read_text(encoding="utf-8").splitlines())}
+    for case in library.cases:
+        rec = records.get(case.source.record)
+        if rec:
+            excerpt = re.sub(r"\s", "", rec["source_excerpt"])
+            facts = re.sub(r"\s", "", case.facts)
+            # no run of 40 characters copied verbatim from the excerpt
+            assert not any(facts[i:i + 40] in excerpt for i in range(0, max(1, len(facts) - 40))), case.id
+
+
+def test_every_case_file_is_plain_yaml_with_schema_version(library):
+    for path in (REPO / "risk_case_library" / "cases").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data["schema_version"] == 1

@@ -1,0 +1,104 @@
+"""The risk model encodes the seeds faithfully and cites them."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qingfeng.chinese_text import to_simplified
+from qingfeng.risk import (AFTERCARE, CATEGORIES, CATEGORY_NAMES, EIGHT_STEPS, MEASURES, PDCA, STAGES, SUPERVISION,
+                           WARNINGS, Level, category, measure, measures_for, parse_level, parse_warning, warning_for)
+from qingfeng.sources import SEEDS
+
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def test_five_categories_in_the_order_of_000():
+    assert CATEGORY_NAMES == ("思想道德风险", "岗位职责风险", "业务流程风险", "制度机制风险", "外部环境风险")
+
+
+@pytest.mark.parametrize("cat", CATEGORIES, ids=lambda c: c.short)
+def test_each_category_keeps_a_definition_from_000_001_and_004(cat):
+    assert [d.source.seed_key for d in cat.definitions] == ["000", "001", "004"]
+    assert all(len(d.text) > 10 for d in cat.definitions)
+    assert cat.manifestations and cat.manifestations_source.seed_key == "004"
+
+
+def test_category_lookup_accepts_short_and_full_names_and_rejects_others():
+    assert category("业务流程").name == "业务流程风险"
+    assert category("业务流程风险") is category("process")
+    with pytest.raises(KeyError, match="不是五类廉政风险之一"):
+        category("经济风险")
+
+
+def test_three_measures_per_category_from_001_articles_16_to_20():
+    assert len(MEASURES) == 15
+    articles = {"岗位职责风险": 16, "制度机制风险": 17, "业务流程风险": 18, "思想道德风险": 19, "外部环境风险": 20}
+    for name, art in articles.items():
+        ids = [m.id for m in measures_for(name)]
+        assert ids == [f"M{art}-1", f"M{art}-2", f"M{art}-3"]
+    assert str(measure("M19-2").source).endswith("第十九条(二)")
+    assert str(measure("M20-3").source).endswith("第二十条(三)")
+    with pytest.raises(KeyError, match="未知的防控措施编号"):
+        measure("M21-1")
+
+
+@pytest.mark.parametrize("text,level", [
+    ("一级", 1), ("1级", 1), ("高", 1), ("高风险", 1), ("一级（高）", 1), ("二级风险", 2), ("中", 2),
+    ("一般", 2), ("2", 2), ("三级(低)", 3), ("低", 3), (3, 3), ("３级", None),
+])
+def test_levels_are_read_as_people_write_them(text, level):
+    if level is None:  # full-width digits are folded by the importer, not here
+        with pytest.raises(ValueError):
+            parse_level(text)
+    else:
+        assert parse_level(text) == Level(level)
+
+
+@pytest.mark.parametrize("text", ["四级", "", "一级（低）", "很高"])
+def test_unreadable_or_contradictory_levels_are_refused_in_chinese(text):
+    with pytest.raises(ValueError, match="风险等级"):
+        parse_level(text)
+
+
+def test_both_level_names_shown_together():
+    assert Level.ONE.label == "一级（高）" and Level.THREE.label == "三级（低）"
+
+
+def test_warning_colours_follow_001_article_28():
+    assert [warning_for(lv).colour for lv in (1, 2, 3)] == ["红", "橙", "黄"]
+    assert all(w.source.passage.startswith("第二十八条") for w in WARNINGS)
+    assert parse_warning("橙色预警").level == Level.TWO
+    assert "离岗学习" in "".join(warning_for("高").actions)
+    with pytest.raises(ValueError, match="预警颜色"):
+        parse_warning("蓝")
+
+
+def test_supervision_by_level_from_002():
+    assert [s.responsible for s in SUPERVISION] == ["单位主要领导", "单位分管领导", "部门领导"]
+
+
+def test_pdca_eight_steps_and_aftercare():
+    assert [p.name for p in PDCA] == ["计划", "执行", "考核", "修正"]
+    assert [s.name for s in STAGES] == ["前期预防", "中期监控", "后期处置"]
+    assert [m.name for m in AFTERCARE] == ["警示提醒", "诫勉纠错", "责令整改"]
+    assert [s.name for s in EIGHT_STEPS] == ["确定对象", "自查自找", "制定措施", "征求意见", "对照整改", "组织审查", "修改完善", "签字备案"]
+
+
+@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="shared/seeds not beside the repository")
+def test_cited_seed_files_exist_and_key_terms_appear_in_them():
+    texts = {k: to_simplified((SEEDS_DIR / s.filename).read_text(encoding="utf-8")) for k, s in SEEDS.items()}
+    for m in MEASURES:
+        assert m.title[:4] in texts["001"] or m.id == "M18-2", m.title  # 18-2 is a paraphrased heading
+    for step in EIGHT_STEPS:
+        assert f"{step.name}" in texts["000"]
+    for w in WARNINGS:
+        assert w.notice in texts["001"]
+    for m in AFTERCARE:
+        assert m.name in texts["004"]
+    for stage in STAGES:
+        assert stage.name[:2] in texts["004"]
+        for means in stage.means:
+            assert means in texts["004"], means
+    assert re.search("一级风险评定标准", texts["002"])

@@ -60,10 +60,10 @@ def test_the_example_is_valid(tmp_path):
     (dict(annotation__categories=["经济风险"]), "annotation.categories", "不是五类廉政风险之一"),
     (dict(annotation__categories=["业务流程风险", "业务流程"]), "annotation.categories", "重复"),
     (dict(annotation__level="五级"), "annotation.level", "无法识别"),
-    (dict(annotation__level="一级", annotation__warning="红"), "annotation.level", "按所填因素评定应为二级（中）"),
+    (dict(annotation__level="二级", annotation__warning="橙"), "annotation.level", "按所填因素评定应为一级（高）"),
     (dict(annotation__factors__harm="极高"), "annotation.factors", "危害程度的取值“极高”无法识别"),
     (dict(annotation__factors__power=KeyError), "annotation.factors", "缺少因素“权力重要程度”"),
-    (dict(annotation__warning="红"), "annotation.warning", "对应橙色预警"),
+    (dict(annotation__warning="橙"), "annotation.warning", "对应红色预警"),
     (dict(annotation__warning="紫"), "annotation.warning", "预警颜色“紫”无法识别"),
     (dict(annotation__prevention_measures=[]), "annotation.prevention_measures", "至少列出一条"),
     (dict(annotation__prevention_measures=["M99-1"]), "annotation.prevention_measures", "未知的防控措施编号"),
@@ -106,3 +106,8 @@ def test_unknown_keys_are_kept(tmp_path):
     write(tmp_path, data)
     lib = load_library(tmp_path)
     assert lib.cases[0].to_dict()["trainer_note"] == "保留"
+
+
+def test_traditional_characters_are_flagged(tmp_path):
+    found = problems(tmp_path, mutate(title="社保經辦人一人即可完成補填"))
+    assert any("字段“title”" in p and "含繁体字" in p for p in found)

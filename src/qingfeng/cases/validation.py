@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from ..chinese_text import to_simplified
 from ..risk import category, measure, parse_level, parse_warning, warning_for
 from ..risk.grading import Assessment, grade
 from ..sources import SEEDS
@@ -77,7 +78,17 @@ def validate_case(case: Case, file: str) -> list[Problem]:
         bad("amount_yuan", f"金额“{case.amount_yuan}”应为不小于 0 的数字（元），未知时留空")
     _check_source(case, bad)
     _check_annotation(case, bad)
+    for name, text in _prose(case):
+        if text and to_simplified(text) != text:
+            bad(name, "含繁体字，请改用简体（导入 Excel 表时会自动转换）")
     return p
+
+
+def _prose(case: Case) -> list[tuple[str, str]]:
+    a = case.annotation
+    return [("title", case.title), ("post", case.post), ("unit_type", case.unit_type), ("region", case.region),
+            ("facts", case.facts), ("disposal", case.disposal), ("source.passage", case.source.passage),
+            ("annotation.reasoning", a.reasoning), ("annotation.risk_point", a.risk_point)]
 
 
 def _check_source(case: Case, bad) -> None:

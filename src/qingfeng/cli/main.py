@@ -4,7 +4,10 @@ from __future__ import annotations
 import click
 
 from ..project import Project, ProjectNotFound, find_project
+from .bank import bank
 from .cases import cases
+from .exam import exam
+from .setup import setup
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -42,3 +45,6 @@ class _LazyProject:
 
 
 cli.add_command(cases)
+cli.add_command(bank)
+cli.add_command(exam)
+cli.add_command(setup)

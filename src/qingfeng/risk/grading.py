@@ -20,11 +20,13 @@ project's teaching rule, checked in order, first match wins:
 
 1. 一级 if 三重一大 and (likelihood 高 or harm 高)           — 002 一级标准
 2. 一级 if power 高 and (money 高 or likelihood 高 or harm 高)  — 000 §九(一), 002 一级标准
-3. 一级 if likelihood 高 and harm 高                         — 001 第十四条（几率与危害）
-4. 一级 if discretion 高 and frequency 高 and (likelihood 高 or harm 高) — 001 第十四条, 002
-5. 三级 if power 低 and money 低 and discretion ≠ 高 and neither likelihood nor harm is 高 — 000 §九(三), 002 三级标准
-6. 三级 if likelihood 低 and harm 低 and not 三重一大         — 001 第十四条, 002 三级标准
-7. otherwise 二级                                          — 000 §九(二), 002 二级标准
+3. 一级 if money 高 and harm 高 (direct control of money, people or goods,
+   and a lapse could be a crime or cause grave loss)         — 002 一级标准
+4. 一级 if likelihood 高 and harm 高                         — 001 第十四条（几率与危害）
+5. 一级 if discretion 高 and frequency 高 and (likelihood 高 or harm 高) — 001 第十四条, 002
+6. 三级 if power 低 and money 低 and discretion ≠ 高 and neither likelihood nor harm is 高 — 000 §九(三), 002 三级标准
+7. 三级 if likelihood 低 and harm 低 and not 三重一大         — 001 第十四条, 002 三级标准
+8. otherwise 二级                                          — 000 §九(二), 002 二级标准
 """
 from __future__ import annotations
 
@@ -149,21 +151,23 @@ def grade(a: Assessment) -> GradeResult:
     if hi["power"] and (hi["money"] or severe):
         why = "与资金（人财物）关联程度高" if hi["money"] else sev_txt
         return _result(Level.ONE, 2, [f"掌握较多重要权力，且{why}", "符合宣讲提纲对一级风险的划分（掌握较多重要权力）"], [cite("000", "九(一)"), cite("002", "一级风险评定标准")])
+    if hi["money"] and hi["harm"]:
+        return _result(Level.ONE, 3, ["直接支配资金（人财物），且一旦发生后果严重、可能触犯法律", "符合某高校方案的一级风险评定标准（较大的人财物管理权、一旦发生后果严重）"], [cite("002", "一级风险评定标准")])
     if hi["likelihood"] and hi["harm"]:
-        return _result(Level.ONE, 3, ["发生可能性高，且一旦发生危害严重", "清新区办法按腐败发生概率和危害程度评定，两者都高应评为高等级"], [cite("001", "第十四条")])
+        return _result(Level.ONE, 4, ["发生可能性高，且一旦发生危害严重", "清新区办法按腐败发生概率和危害程度评定，两者都高应评为高等级"], [cite("001", "第十四条")])
     if hi["discretion"] and hi["frequency"] and severe:
-        return _result(Level.ONE, 4, [f"自由裁量权大、权力行使频繁，且{sev_txt}", "裁量权大小和行使频率都是评定因素，叠加后应评为高等级"], [cite("001", "第十四条"), cite("002", "一(四)3")])
+        return _result(Level.ONE, 5, [f"自由裁量权大、权力行使频繁，且{sev_txt}", "裁量权大小和行使频率都是评定因素，叠加后应评为高等级"], [cite("001", "第十四条"), cite("002", "一(四)3")])
     if lo["power"] and lo["money"] and not hi["discretion"] and not severe:
-        return _result(Level.THREE, 5, ["基本不掌握重要权力和人财物支配权，自由裁量空间不大，发生可能性和危害都不高", "符合三级风险的划分（以内部管理为主）"], [cite("000", "九(三)"), cite("002", "三级风险评定标准")])
+        return _result(Level.THREE, 6, ["基本不掌握重要权力和人财物支配权，自由裁量空间不大，发生可能性和危害都不高", "符合三级风险的划分（以内部管理为主）"], [cite("000", "九(三)"), cite("002", "三级风险评定标准")])
     if lo["likelihood"] and lo["harm"] and not a.sanzhong_yida:
-        return _result(Level.THREE, 6, ["发生可能性低，危害程度低", "发生几率较低、只可能造成一般违规，属三级（低）风险"], [cite("001", "第十四条"), cite("002", "三级风险评定标准")])
+        return _result(Level.THREE, 7, ["发生可能性低，危害程度低", "发生几率较低、只可能造成一般违规，属三级（低）风险"], [cite("001", "第十四条"), cite("002", "三级风险评定标准")])
     notes = []
     if a.sanzhong_yida:
         notes.append("虽涉及“三重一大”，但发生可能性和危害程度都不算高")
     if hi["power"]:
         notes.append("虽掌握较多重要权力，但资金关联、发生可能性和危害程度都不高")
     notes.append("介于一级与三级之间：可借助职权谋私，发生几率或后果较为严重")
-    return _result(Level.TWO, 7, notes + ["符合二级风险的划分"], [cite("000", "九(二)"), cite("002", "二级风险评定标准")])
+    return _result(Level.TWO, 8, notes + ["符合二级风险的划分"], [cite("000", "九(二)"), cite("002", "二级风险评定标准")])
 
 
 def _result(level: Level, rule: int, reasons: list[str], sources: list[Citation]) -> GradeResult:

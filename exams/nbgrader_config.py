@@ -1,0 +1,30 @@
+# nbgrader settings of the 清风 exam course. This folder (exams/) is the nbgrader course root.
+# nbgrader 课程设置：本文件夹就是 nbgrader 的课程根目录。
+import os
+
+c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
+here = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "qingfeng"
+c.CourseDirectory.root = here
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
+# Keys and the bank never travel with a release: they live outside source/.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.json", "*.yaml"]
+
+# A local exchange inside the course folder, for one machine; a JupyterHub deployment sets its own.
+c.Exchange.root = os.path.join(here, "exchange")
+c.Exchange.timezone = "Asia/Shanghai"
+
+# Answer cells keep their one-line template; the empty solution region leaves nothing behind.
+c.ClearSolutions.code_stub = {"python": ""}
+c.ClearSolutions.text_stub = "（请在此处作答：双击本格进入编辑，写完后按 Shift+Enter）"
+
+c.Execute.timeout = 60
+c.Execute.allow_errors = True
+
+# Candidates' feedback: scores and explanations, never test code or mark schemes (cf. nbgrader issue #917).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "qingfeng.exam.feedback.CandidateFeedback",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

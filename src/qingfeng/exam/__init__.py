@@ -1,0 +1,1 @@
+"""Exams: blueprints, papers as nbgrader notebooks, static answer reading and scoring."""

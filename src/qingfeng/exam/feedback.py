@@ -1,0 +1,70 @@
+"""An nbgrader feedback preprocessor for candidates.
+
+Plain ``nbgrader generate_feedback`` renders the autograded notebook, which
+holds the restored hidden tests and mark schemes (nbgrader issue #917).
+:class:`CandidateFeedback` runs after ``GetGrades`` and, for every item:
+
+* replaces the test cell's code with one Chinese line and its output with
+  the item's marking detail (e.g. “少选且无错选，得一半分”);
+* removes hidden-test and mark-scheme regions from every cell;
+* only when ``reveal_answers`` is set (the exam has closed) and the item is
+  not in the blueprint's ``hidden_answers``, adds the answer and explanation.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbformat.v4 import new_markdown_cell, new_output
+from traitlets import Bool
+
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from ..project import find_project
+from .cell_marking import answer_sources, score_notebook_item
+from .keys import read_key
+
+__all__ = ["CandidateFeedback", "strip_regions"]
+
+_REGIONS = (("BEGIN HIDDEN TESTS", "END HIDDEN TESTS"), ("BEGIN MARK SCHEME", "END MARK SCHEME"))
+
+
+def strip_regions(source: str) -> str:
+    out, skipping = [], None
+    for line in source.split("\n"):
+        if skipping is None:
+            begin = next((end for b, end in _REGIONS if b in line), None)
+            if begin:
+                skipping = begin
+                continue
+            out.append(line)
+        elif skipping in line:
+            skipping = None
+    return "\n".join(out).rstrip()
+
+
+class CandidateFeedback(NbGraderPreprocessor):
+    reveal_answers = Bool(False, help="考试结束后在反馈中显示参考答案与解析（组卷方案中隐藏的题目除外）").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        exam_id = resources["nbgrader"]["assignment"]
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        project = find_project(start=folder)
+        key = read_key(project.exams_dir, exam_id)
+        sources = answer_sources(nb)
+        cells = []
+        for cell in nb.cells:
+            cell.source = strip_regions(cell.source)
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            if gid.startswith("test-"):
+                item_id = gid[len("test-"):]
+                result = score_notebook_item(project.exams_dir, exam_id, item_id, sources)
+                cell.source = f"# 第 {key.item(item_id).number} 题：系统评分"
+                cell.outputs = [new_output("stream", name="stdout", text=f"{result.detail}（得 {result.points:g} / {result.max_points:g} 分）\n")]
+            cells.append(cell)
+            if self.reveal_answers and (gid.startswith("test-") or gid.startswith("task-")):
+                item_id = gid.split("-", 1)[1]
+                if item_id not in key.hidden_answers:
+                    k = key.item(item_id)
+                    cells.append(new_markdown_cell(f"> **参考答案**：{k.answer_text}\n>\n> **解析**：{k.explanation}"))
+        nb.cells = cells
+        return nb, resources

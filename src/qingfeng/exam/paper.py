@@ -1,0 +1,159 @@
+"""Assemble a paper from a blueprint and the bank, reproducibly.
+
+``build_paper(blueprint, bank, seed)`` draws items, fixes their order and
+option order, and numbers them.  The same blueprint, bank and seed always
+give the same paper.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+
+from ..bank import Bank, Item
+from ..bank.model import BLANK_MARK, Blank, RubricPoint
+from .blueprint import Blueprint, BlueprintError, Section
+from .scoring import KeyEntry
+
+__all__ = ["PaperItem", "PaperSection", "Paper", "build_paper", "SECTION_NUMERALS"]
+
+SECTION_NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class PaperItem:
+    number: int  # within its section, from 1
+    item: Item  # points already adjusted for this paper
+    options: tuple[tuple[str, str], ...]  # (printed letter, text), after shuffling
+    key: tuple[str, ...]  # printed letters (choice) or 对/错
+    drawn_for: str = ""  # the quota (category or topic) this item was drawn to fill
+
+    @property
+    def id(self) -> str:
+        return self.item.id
+
+    def key_entry(self) -> KeyEntry:
+        it = self.item
+        return KeyEntry(
+            item_id=it.id, type=it.type, points=it.points, key=self.key, options=self.options, scoring=it.scoring,
+            blanks=tuple((b.accept, b.points) for b in it.blanks), unordered=it.unordered,
+        )
+
+
+@dataclass(frozen=True)
+class PaperSection:
+    heading: str  # 一、填空题
+    section: Section
+    items: tuple[PaperItem, ...]
+
+    @property
+    def points(self) -> float:
+        return sum(pi.item.points for pi in self.items)
+
+
+@dataclass(frozen=True)
+class Paper:
+    blueprint: Blueprint
+    seed: int
+    sections: tuple[PaperSection, ...]
+
+    @property
+    def items(self) -> list[PaperItem]:
+        return [pi for s in self.sections for pi in s.items]
+
+    @property
+    def total(self) -> float:
+        return sum(s.points for s in self.sections)
+
+
+def _eligible(bank: Bank, sec: Section) -> list[Item]:
+    out = []
+    for it in bank.items.values():
+        if it.type != sec.type:
+            continue
+        if sec.id_prefix and not it.id.startswith(sec.id_prefix):
+            continue
+        if sec.topics and not set(sec.topics) & set(it.topics):
+            continue
+        if sec.categories and not set(sec.categories) & set(it.categories):
+            continue
+        out.append(it)
+    return sorted(out, key=lambda i: i.id)
+
+
+def _draw(bank: Bank, sec: Section, where: str, rng: random.Random, used: set[str]) -> list[tuple[Item, str]]:
+    if sec.items:
+        missing = [i for i in sec.items if i not in bank.items]
+        if missing:
+            raise BlueprintError(f"{where}：题库中没有这些题目：{'、'.join(missing)}")
+        wrong = [i for i in sec.items if bank.items[i].type != sec.type]
+        if wrong:
+            raise BlueprintError(f"{where}：这些题目不是{sec.type}题：{'、'.join(wrong)}")
+        return [(bank.items[i], "") for i in sec.items]
+    pool = [i for i in _eligible(bank, sec) if i.id not in used]
+    if not sec.quotas:
+        if len(pool) < sec.count:
+            raise BlueprintError(f"{where}：需要 {sec.count} 道{sec.type}题，题库中符合条件的只有 {len(pool)} 道")
+        return [(it, "") for it in rng.sample(pool, sec.count)]
+    chosen: list[tuple[Item, str]] = []
+    taken: set[str] = set()
+    for tag, n in sec.quotas.items():
+        fits = [i for i in pool if (tag in i.categories or tag in i.topics) and i.id not in taken]
+        if len(fits) < n:
+            raise BlueprintError(f"{where}：需要 {n} 道标注“{tag}”的{sec.type}题，题库中符合条件的只有 {len(fits)} 道")
+        picked = rng.sample(fits, n)
+        taken |= {i.id for i in picked}
+        chosen += [(i, tag) for i in picked]
+    return chosen
+
+
+def _with_points(it: Item, each: float | None) -> Item:
+    if each is None or each == it.points:
+        return it
+    if it.type == "填空":
+        n = len(it.blanks)
+        return replace(it, points=each, blanks=tuple(Blank(b.accept, each / n) for b in it.blanks))
+    if it.rubric:
+        scale = each / it.points
+        return replace(it, points=each, rubric=tuple(RubricPoint(r.point, r.points * scale) for r in it.rubric))
+    return replace(it, points=each)
+
+
+def _shuffle_options(it: Item, rng: random.Random, shuffle: bool) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    if it.type not in ("单选", "多选"):
+        return (), it.key
+    order = list(it.options)
+    if shuffle:
+        rng.shuffle(order)
+    printed = tuple((chr(ord("A") + n), text) for n, (_, text) in enumerate(order))
+    relabel = {orig: chr(ord("A") + n) for n, (orig, _) in enumerate(order)}
+    return printed, tuple(sorted(relabel[k] for k in it.key))
+
+
+def build_paper(blueprint: Blueprint, bank: Bank, seed: int = 0) -> Paper:
+    """Draw the paper; raises :class:`BlueprintError` (Chinese) when the bank cannot satisfy it."""
+    if bank.problems:
+        raise BlueprintError(f"题库有 {len(bank.problems)} 处错误，请先运行 qingfeng bank validate 修正")
+    rng = random.Random(seed)
+    used: set[str] = set()
+    sections = []
+    for n, sec in enumerate(blueprint.sections):
+        where = f"组卷方案“{blueprint.name}”第 {n + 1} 部分（{sec.title}）"
+        drawn = [(_with_points(it, sec.points_each), tag) for it, tag in _draw(bank, sec, where, rng, used)]
+        if blueprint.shuffle_items and not sec.items:
+            rng.shuffle(drawn)
+        used |= {it.id for it, _ in drawn}
+        total = sum(it.points for it, _ in drawn)
+        if abs(total - sec.points) > 1e-6:
+            raise BlueprintError(f"{where}：所选题目共 {total:g} 分，与本部分规定的 {sec.points:g} 分不符（可用 points_each 统一每题分值）")
+        items = []
+        for k, (it, tag) in enumerate(drawn, start=1):
+            options, key = _shuffle_options(it, rng, blueprint.shuffle_options)
+            items.append(PaperItem(k, it, options, key, tag))
+        heading = f"{SECTION_NUMERALS[n]}、{sec.title}"
+        sections.append(PaperSection(heading, sec, tuple(items)))
+    return Paper(blueprint, seed, tuple(sections))
+
+
+def stem_with_blanks(it: Item) -> str:
+    """The stem with {n} shown as a numbered blank line, e.g. ＿＿(1)＿＿."""
+    return BLANK_MARK.sub(lambda m: f"＿＿（{m.group(1)}）＿＿", it.stem)

@@ -1,0 +1,58 @@
+"""Helpers for tests that drive the real nbgrader command line on a temporary course copy."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in ("qingfeng.toml", "nbgrader_config.py"):
+        shutil.copy(REPO / name, dest / name)
+    shutil.copytree(REPO / "risk_case_library", dest / "risk_case_library")
+    (dest / "exams").mkdir()
+    shutil.copy(REPO / "exams" / "nbgrader_config.py", dest / "exams" / "nbgrader_config.py")
+    for sub in ("bank", "blueprints"):
+        shutil.copytree(REPO / "exams" / sub, dest / "exams" / sub)
+    return dest
+
+
+def run_nbgrader(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout + proc.stderr
+
+
+def take_exam(root: Path, exam_id: str, student: str, answers: dict[str, str | None], essays: dict[str, str] | None = None) -> None:
+    """Fetch the released paper as `student`, type answers into it exactly as given, submit.
+
+    An answer of None deletes that item's answer cell.
+    """
+    exchange = f"--Exchange.root={root / 'exams' / 'exchange'}"
+    home = root / "candidates" / student
+    home.mkdir(parents=True)
+    run_nbgrader(home, "fetch_assignment", exam_id, "--course", "qingfeng", exchange)
+    path = home / exam_id / f"{exam_id}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cells = []
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        item = gid[len("answer-"):] if gid.startswith("answer-") else None
+        if item in answers:
+            if answers[item] is None:
+                continue
+            cell.source = answers[item]
+        if item in (essays or {}):
+            cell.source = essays[item]
+        cells.append(cell)
+    nb.cells = cells
+    nbformat.write(nb, path)
+    run_nbgrader(home, "submit", exam_id, "--course", "qingfeng", "--student", student, exchange)

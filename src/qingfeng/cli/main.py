@@ -7,6 +7,7 @@ from ..project import Project, ProjectNotFound, find_project
 from .bank import bank
 from .cases import cases
 from .exam import exam
+from .mark import mark
 from .setup import setup
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -48,3 +49,4 @@ cli.add_command(cases)
 cli.add_command(bank)
 cli.add_command(exam)
 cli.add_command(setup)
+cli.add_command(mark)

@@ -33,9 +33,10 @@ def answer_sources(nb: dict) -> dict[str, str]:
     for cell in nb.get("cells", []):
         meta = (cell.get("metadata") or {}).get("nbgrader") or {}
         gid = meta.get("grade_id", "")
-        if isinstance(gid, str) and gid.startswith("answer-") and cell.get("cell_type") == "code":
+        if isinstance(gid, str) and gid.startswith("answer-"):
             src = cell.get("source", "")
-            out.setdefault(gid[len("answer-"):], "".join(src) if isinstance(src, list) else str(src))
+            # a duplicated cell: nbgrader's DeduplicateIds keeps the last occurrence
+            out[gid[len("answer-"):]] = "".join(src) if isinstance(src, list) else str(src)
     return out
 
 

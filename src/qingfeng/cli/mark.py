@@ -1,0 +1,37 @@
+"""``qingfeng mark EXAM_ID``: mark a whole district's objective items in seconds."""
+from __future__ import annotations
+
+import time
+
+import click
+from tqdm import tqdm
+
+from ..exam.fast_marking import mark_exam
+
+
+@click.command("mark")
+@click.argument("exam_id")
+@click.option("--workers", type=int, default=None, help="并行进程数（默认 2）")
+@click.pass_obj
+def mark(lazy, exam_id: str, workers: int | None) -> None:
+    """不运行考生代码，静态读取全部已收试卷的客观题作答并评分，写入 nbgrader 成绩库。"""
+    project = lazy.get()
+    start = time.perf_counter()
+    from ..exam.fast_marking import discover
+
+    n = len(discover(project, exam_id))
+    with tqdm(total=n, desc="评分", unit="份", ncols=80) as bar:
+        try:
+            report = mark_exam(project, exam_id, workers=workers, progress=bar.update)
+        except (LookupError, FileNotFoundError) as e:
+            raise click.ClickException(str(e)) from None
+    took = time.perf_counter() - start
+    for p in report.problems:
+        click.echo(f"未评分：考生 {p.student}：{p.message}", err=True)
+    for student, items in report.not_literal.items():
+        click.echo(f"提示：考生 {student} 的 {'、'.join(items)} 作答格被改成了代码，未运行，按未作答计 0 分", err=True)
+    click.echo(f"已评分 {len(report.marked)} 份，未评分 {len(report.problems)} 份，用时 {took:.1f} 秒。")
+    if report.backup:
+        click.echo(f"成绩库已先备份到 {report.backup.name}。简答、论述题请在 Formgrader 中人工评分。")
+    if report.problems:
+        raise SystemExit(1)

@@ -1,0 +1,163 @@
+"""Write marking results into nbgrader's gradebook in bulk, in one transaction.
+
+The rows are the ones ``nbgrader autograde`` leaves (see nbgrader.api
+``update_or_create_submission`` and the SaveAutoGrades preprocessor): one
+submitted_assignment and submitted_notebook per candidate, a grade row per
+grade cell and task cell, a comment row per solution cell and task cell.
+Writing through the ORM costs tens of milliseconds per submission; plain
+SQL in one transaction costs a fraction of one.
+
+Safety: the database is copied (SQLite backup API) before any write; all
+writes happen in one ``BEGIN IMMEDIATE`` transaction that is rolled back on
+any error; ``manual_score``, ``extra_credit`` and ``manual_comment`` are never
+written, so hand marking survives re-marking.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["MarkedSubmission", "CellMap", "load_cell_map", "backup", "write_marks"]
+
+
+@dataclass
+class MarkedSubmission:
+    student: str
+    timestamp: dt.datetime | None  # naive UTC
+    auto_scores: dict[str, float | None]  # grade cell name -> auto score (None: needs a marker)
+    responded: dict[str, bool]  # solution cell name -> changed from the released template (absent: deleted)
+
+
+@dataclass
+class CellMap:
+    assignment_id: str
+    notebook_id: str
+    grade_cells: dict[str, str] = field(default_factory=dict)  # name -> base_cell id
+    solution_cells: dict[str, str] = field(default_factory=dict)
+    task_cells: dict[str, tuple[str, float]] = field(default_factory=dict)  # name -> (id, max score)
+
+
+def _connect(db: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(db, isolation_level=None, timeout=30)
+    con.execute("PRAGMA foreign_keys = ON")
+    return con
+
+
+def load_cell_map(db: Path, exam_id: str, notebook: str) -> CellMap:
+    con = _connect(db)
+    try:
+        row = con.execute("SELECT id FROM assignment WHERE name = ?", (exam_id,)).fetchone()
+        if row is None:
+            raise LookupError(f"成绩库中没有试卷 {exam_id}：请先 qingfeng exam build 并 release")
+        nb = con.execute("SELECT id FROM notebook WHERE assignment_id = ? AND name = ?", (row[0], notebook)).fetchone()
+        if nb is None:
+            raise LookupError(f"成绩库中没有试卷 {exam_id} 的笔记本 {notebook}：请先运行 qingfeng exam release")
+        cmap = CellMap(row[0], nb[0])
+        for cid, name, kind in con.execute("SELECT id, name, type FROM base_cell WHERE notebook_id = ?", (nb[0],)):
+            if kind == "GradeCell":
+                cmap.grade_cells[name] = cid
+            elif kind == "SolutionCell":
+                cmap.solution_cells[name] = cid
+        for cid, name, max_score in con.execute(
+                "SELECT t.id, b.name, t.max_score FROM task_cells t JOIN base_cell b ON b.id = t.id WHERE b.notebook_id = ?", (nb[0],)):
+            cmap.task_cells[name] = (cid, max_score)
+        return cmap
+    finally:
+        con.close()
+
+
+def backup(db: Path) -> Path:
+    """Copy the gradebook next to itself (gradebook.db.bak-YYYYmmdd-HHMMSS) before writing."""
+    target = db.with_name(f"{db.name}.bak-{dt.datetime.now():%Y%m%d-%H%M%S-%f}")
+    src, dst = sqlite3.connect(db), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def _id() -> str:
+    return uuid.uuid4().hex
+
+
+def _ts(value: dt.datetime | None) -> str | None:
+    return value.isoformat(sep=" ") if value else None
+
+
+def write_marks(db: Path, cmap: CellMap, marked: list[MarkedSubmission], fail_after: int | None = None) -> None:
+    """Upsert every submission's rows in one transaction (``fail_after`` injects a failure, for tests)."""
+    con = _connect(db)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        subs = {student: sid for sid, student in
+                con.execute("SELECT id, student_id FROM submitted_assignment WHERE assignment_id = ?", (cmap.assignment_id,))}
+        nbs = dict(con.execute("SELECT assignment_id, id FROM submitted_notebook WHERE notebook_id = ?", (cmap.notebook_id,)))
+        for n, m in enumerate(marked):
+            if fail_after is not None and n == fail_after:
+                raise RuntimeError("注入的写入失败（测试用）")
+            con.execute("INSERT OR IGNORE INTO student (id) VALUES (?)", (m.student,))
+            sid = subs.get(m.student)
+            if sid is None:
+                sid = _id()
+                con.execute("INSERT INTO submitted_assignment (id, assignment_id, student_id, timestamp, extension) VALUES (?, ?, ?, ?, NULL)",
+                            (sid, cmap.assignment_id, m.student, _ts(m.timestamp)))
+            else:
+                con.execute("UPDATE submitted_assignment SET timestamp = ? WHERE id = ?", (_ts(m.timestamp), sid))
+            nid = nbs.get(sid)
+            if nid is None:
+                nid = _id()
+                con.execute("INSERT INTO submitted_notebook (id, assignment_id, notebook_id, flagged, late_submission_penalty) VALUES (?, ?, ?, 0, NULL)",
+                            (nid, sid, cmap.notebook_id))
+            _upsert_grades(con, nid, cmap, m)
+            _upsert_comments(con, nid, cmap, m)
+        con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+
+
+def _upsert_grades(con: sqlite3.Connection, nid: str, cmap: CellMap, m: MarkedSubmission) -> None:
+    existing = {cell: (gid, manual) for gid, cell, manual in
+                con.execute("SELECT id, cell_id, manual_score FROM grade WHERE notebook_id = ?", (nid,))}
+    inserts, updates = [], []
+    for name, cell_id in cmap.grade_cells.items():
+        auto = m.auto_scores.get(name)
+        if cell_id in existing:
+            gid, manual = existing[cell_id]
+            # nbgrader's rule, except that a hand-given score is left as the marker left it
+            if manual is None:
+                updates.append((auto, auto is None, gid))
+            else:
+                con.execute("UPDATE grade SET auto_score = ? WHERE id = ?", (auto, gid))
+        else:
+            inserts.append((_id(), nid, cell_id, auto, None, None, auto is None))
+    for name, (cell_id, max_score) in cmap.task_cells.items():
+        if cell_id not in existing:
+            # 0-point rubric cells need no marker; real tasks do
+            zero = max_score == 0
+            inserts.append((_id(), nid, cell_id, None, 0.0 if zero else None, None, not zero))
+    con.executemany("INSERT INTO grade (id, notebook_id, cell_id, auto_score, manual_score, extra_credit, needs_manual_grade) VALUES (?, ?, ?, ?, ?, ?, ?)", inserts)
+    con.executemany("UPDATE grade SET auto_score = ?, needs_manual_grade = ? WHERE id = ?", updates)
+
+
+def _upsert_comments(con: sqlite3.Connection, nid: str, cmap: CellMap, m: MarkedSubmission) -> None:
+    existing = dict(con.execute("SELECT cell_id, id FROM comment WHERE notebook_id = ?", (nid,)))
+    inserts, updates = [], []
+    cells = [(name, cid, m.responded.get(name)) for name, cid in cmap.solution_cells.items()]
+    cells += [(name, cid, None) for name, (cid, _) in cmap.task_cells.items()]
+    for name, cell_id, responded in cells:
+        auto = "No response." if responded is False else None  # None: answered, deleted, or a task
+        if cell_id in existing:
+            updates.append((auto, existing[cell_id]))
+        else:
+            inserts.append((_id(), nid, cell_id, auto, None))
+    con.executemany("INSERT INTO comment (id, notebook_id, cell_id, auto_comment, manual_comment) VALUES (?, ?, ?, ?, ?)", inserts)
+    con.executemany("UPDATE comment SET auto_comment = ? WHERE id = ?", updates)

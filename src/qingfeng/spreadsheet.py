@@ -12,11 +12,25 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-__all__ = ["SheetError", "SheetRows", "read_table"]
+__all__ = ["SheetError", "SheetRows", "RowError", "read_table"]
 
 
 class SheetError(ValueError):
     """The file as a whole cannot be read (wrong type, broken, no header row)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one cell of a table, worded for the person who typed it."""
+
+    row: int | None  # the row number Excel shows; None for problems with the whole file
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行，" if self.row else ""
+        col = f"“{self.column}”列：" if self.column else ""
+        return f"{where}{col}{self.message}"
 
 
 @dataclass

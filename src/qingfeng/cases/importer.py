@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..chinese_text import normalise
+from ..spreadsheet import RowError
 from ..risk import FACTOR_LABELS, Assessment, category, grade, parse_level, parse_rating, warning_for
 from ..risk.grading import RATING_NAMES, parse_bool
 from .columns import COLUMN_BY_HEADER, COLUMNS, Column, header_for
@@ -32,18 +33,6 @@ from .validation import ID_PATTERN, validate_case
 __all__ = ["RowError", "ImportReport", "import_sheet"]
 
 _LIST_SPLIT = re.compile(r"[、,，;；/／\s]+")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # Excel row number; None for file-level errors
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"第 {self.row} 行，" if self.row else ""
-        col = f"“{self.column}”列：" if self.column else ""
-        return f"{where}{col}{self.message}"
 
 
 @dataclass

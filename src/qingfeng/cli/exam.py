@@ -128,3 +128,21 @@ def grade(lazy, exam_id: str, student: str, item_id: str, score: float, comment:
     except (ValueError, LookupError) as e:
         _fail(e)
     click.echo(f"已记录：{student} 第 {item_id} 题 {score:g} 分")
+
+
+@exam.command("sheet-template")
+@click.argument("exam_id")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_obj
+def sheet_template(lazy, exam_id: str, file: str) -> None:
+    """生成纸质答卷的录入表（编号 + 每题一列，填空题每空一列，主观题填得分）。"""
+    from pathlib import Path
+
+    from ..exam.answer_sheets import write_sheet_template
+    from ..exam.keys import read_key
+
+    try:
+        write_sheet_template(read_key(lazy.get().exams_dir, exam_id), Path(file))
+    except FileNotFoundError as e:
+        _fail(e)
+    click.echo(f"已生成答题卡录入表：{file}")

@@ -12,11 +12,15 @@ from ..exam.fast_marking import mark_exam
 @click.command("mark")
 @click.argument("exam_id")
 @click.option("--workers", type=int, default=None, help="并行进程数（默认 2）")
+@click.option("--sheets", type=click.Path(dir_okay=False), default=None, help="纸质答卷录入表（.xlsx/.csv），代替已收的笔记本")
 @click.pass_obj
-def mark(lazy, exam_id: str, workers: int | None) -> None:
+def mark(lazy, exam_id: str, workers: int | None, sheets: str | None) -> None:
     """不运行考生代码，静态读取全部已收试卷的客观题作答并评分，写入 nbgrader 成绩库。"""
     project = lazy.get()
     start = time.perf_counter()
+    if sheets:
+        _mark_sheets(project, exam_id, sheets, start)
+        return
     from ..exam.fast_marking import discover
 
     n = len(discover(project, exam_id))
@@ -35,3 +39,19 @@ def mark(lazy, exam_id: str, workers: int | None) -> None:
         click.echo(f"成绩库已先备份到 {report.backup.name}。简答、论述题请在 Formgrader 中人工评分。")
     if report.problems:
         raise SystemExit(1)
+
+
+def _mark_sheets(project, exam_id: str, sheets: str, start: float) -> None:
+    from pathlib import Path
+
+    from ..exam.answer_sheets import mark_sheets
+
+    try:
+        report, errors = mark_sheets(project, exam_id, Path(sheets))
+    except (LookupError, FileNotFoundError) as e:
+        raise click.ClickException(str(e)) from None
+    if errors:
+        for e in errors:
+            click.echo(f"{Path(sheets).name}：{e}", err=True)
+        raise click.ClickException(f"共 {len(errors)} 处错误，答题卡未记入成绩库")
+    click.echo(f"已记入 {len(report.marked)} 份纸质答卷，用时 {time.perf_counter() - start:.1f} 秒。")

@@ -15,16 +15,18 @@ never stops the others.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.utils import compute_checksum, parse_utc
-from nbformat import from_dict
+from nbformat import NotebookNode
 
 from ..project import Project
 from .answers import AnswerRead, read_answer
@@ -32,7 +34,7 @@ from .gradebook_writer import MarkedSubmission, backup, load_cell_map, write_mar
 from .keys import ExamKey, read_key
 from .scoring import ItemScore, score
 
-__all__ = ["Problem", "MarkReport", "mark_exam", "mark_one", "Context"]
+__all__ = ["Problem", "MarkReport", "mark_exam", "mark_one", "Context", "marking_session", "commit", "stage_autograded"]
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 
@@ -53,15 +55,32 @@ class MarkReport:
     total_points: dict[str, float] = field(default_factory=dict)
 
 
+_OUT = '"@@OUTPUT@@"'
+
+
 @dataclass(frozen=True)
 class Context:
     """What every worker needs, built once."""
 
     exam_id: str
     key: ExamKey
-    base_cells: tuple[dict, ...]  # the source notebook's cells (locked cells, hidden tests, mark schemes)
-    base_meta: dict
+    fragments: tuple[tuple[str, str, str], ...]  # (kind, item id, JSON) per source cell, serialised once
+    tail: str  # the notebook's metadata and format, as JSON
     staging: str
+
+
+def _fragments(cells: tuple[dict, ...]) -> tuple[tuple[str, str, str], ...]:
+    """The source notebook's cells as JSON text: locked cells, hidden tests and mark schemes as formgrader needs them."""
+    out = []
+    for cell in cells:
+        gid = _gid(cell)
+        if gid.startswith("answer-"):
+            out.append(("answer", gid[len("answer-"):], ""))
+        elif gid.startswith("test-"):
+            out.append(("test", gid[len("test-"):], json.dumps({**cell, "execution_count": None, "outputs": ["@@OUTPUT@@"]}, ensure_ascii=False)))
+        else:
+            out.append(("static", "", json.dumps(cell, ensure_ascii=False)))
+    return tuple(out)
 
 
 def _source_cells(project: Project, exam_id: str) -> tuple[tuple[dict, ...], dict]:
@@ -113,7 +132,7 @@ def mark_one(ctx: Context, student: str, folder: str) -> tuple[MarkedSubmission 
         read = read_answer(_text(cell.get("source"))) if cell is not None else AnswerRead("missing")
         scores[iid] = score(k.entry, read)
         auto[f"test-{iid}"] = scores[iid].points
-    _stage_autograded(ctx, student, folder, answers, scores)
+    stage_autograded(ctx, student, folder, answers, scores)
     timestamp = _timestamp(Path(folder))
     return MarkedSubmission(student, timestamp, auto, responded), scores, None
 
@@ -124,40 +143,48 @@ def _changed(cell: dict) -> bool:
     if not checksum:
         return True
     try:
-        # on disk a source may be a list of lines; nbgrader checksums the joined text
-        return compute_checksum(from_dict({**cell, "source": _text(cell.get("source"))})) != checksum
+        # nbgrader's own checksum on a shallow node (a deep from_dict costs more than the marking);
+        # on disk a source may be a list of lines, nbgrader checksums the joined text
+        node = NotebookNode(source=_text(cell.get("source")), cell_type=cell.get("cell_type"),
+                            metadata=NotebookNode(nbgrader=NotebookNode(cell["metadata"]["nbgrader"])))
+        return compute_checksum(node) != checksum
     except Exception:
         return True
 
 
 def _timestamp(folder: Path):
     try:
-        return parse_utc((folder / "timestamp.txt").read_text(encoding="utf-8").strip()).replace(tzinfo=None)
-    except (OSError, ValueError):
+        text = (folder / "timestamp.txt").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    try:
+        if text.endswith(" UTC"):  # what nbgrader submit writes; parse_utc handles every other form
+            return dt.datetime.fromisoformat(text[:-4])
+        return parse_utc(text).replace(tzinfo=None)
+    except (ValueError, OverflowError):
         return None
 
 
-def _stage_autograded(ctx: Context, student: str, folder: str, answers: dict[str, dict], scores: dict[str, ItemScore]) -> None:
+def stage_autograded(ctx: Context, student: str, folder: str | None, answers: dict[str, dict], scores: dict[str, ItemScore]) -> None:
     """The notebook formgrader shows: locked cells from the source, the candidate's answers, scores as outputs."""
-    cells = []
-    for cell in ctx.base_cells:
-        gid = _gid(cell)
-        if gid.startswith("answer-"):
-            mine = answers.get(gid[len("answer-"):])
+    parts = []
+    for kind, iid, text in ctx.fragments:
+        if kind == "answer":
+            mine = answers.get(iid)
             if mine is not None:
-                cells.append({**mine, "outputs": [], "execution_count": None} if mine.get("cell_type") == "code" else mine)
-        elif gid.startswith("test-") and gid[5:] in scores:
-            pts = scores[gid[5:]].points
-            cells.append({**cell, "execution_count": None, "outputs": [
-                {"output_type": "execute_result", "execution_count": None, "metadata": {}, "data": {"text/plain": repr(float(pts))}}]})
+                code = mine.get("cell_type") == "code"
+                parts.append(json.dumps({**mine, "outputs": [], "execution_count": None} if code else mine, ensure_ascii=False))
+        elif kind == "test" and iid in scores:
+            result = {"output_type": "execute_result", "execution_count": None, "metadata": {},
+                      "data": {"text/plain": repr(float(scores[iid].points))}}
+            parts.append(text.replace(_OUT, json.dumps(result)))
         else:
-            cells.append(cell)
+            parts.append(text)
     out = Path(ctx.staging) / student
     out.mkdir(parents=True, exist_ok=True)
-    nb = {"cells": cells, "metadata": ctx.base_meta, "nbformat": 4, "nbformat_minor": 5}
-    (out / f"{ctx.exam_id}.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
-    ts = Path(folder) / "timestamp.txt"
-    if ts.is_file():
+    (out / f"{ctx.exam_id}.ipynb").write_text('{"cells": [' + ", ".join(parts) + "], " + ctx.tail, encoding="utf-8")
+    ts = Path(folder) / "timestamp.txt" if folder else None
+    if ts is not None and ts.is_file():
         shutil.copy(ts, out / "timestamp.txt")
 
 
@@ -173,27 +200,45 @@ def _work(args):
     return student, mark_one(ctx, student, folder)
 
 
-def mark_exam(project: Project, exam_id: str, workers: int | None = None, progress=None, fail_after: int | None = None) -> MarkReport:
-    report = MarkReport(exam_id)
+@contextmanager
+def marking_session(project: Project, exam_id: str):
+    """Steps shared by notebook and answer-sheet marking: the key, the gradebook's cells, a staging folder."""
     key = read_key(project.exams_dir, exam_id)
     db = project.exams_dir / "gradebook.db"
     cmap = load_cell_map(db, exam_id, exam_id)
     base, meta = _source_cells(project, exam_id)
     staging = Path(tempfile.mkdtemp(prefix=".qingfeng-mark-", dir=project.exams_dir))
-    ctx = Context(exam_id, key, base, meta, str(staging))
-    subs = discover(project, exam_id)
-    seen: dict[str, str] = {}
-    jobs = []
-    for student, folder in subs:
-        if student.casefold() in seen:
-            report.problems.append(Problem(student, f"与考生 {seen[student.casefold()]} 的编号只差大小写，疑似重复提交，未评分"))
-            continue
-        seen[student.casefold()] = student
-        jobs.append((ctx, student, str(folder)))
-    marked: list[MarkedSubmission] = []
+    tail = '"metadata": ' + json.dumps(meta, ensure_ascii=False) + ', "nbformat": 4, "nbformat_minor": 5}'
     try:
-        results = _run(jobs, workers, progress)
-        for student, (m, scores, problem) in results:
+        yield Context(exam_id, key, _fragments(base), tail, str(staging)), cmap
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def commit(project: Project, ctx: Context, cmap, marked: list[MarkedSubmission], report: MarkReport,
+           fail_after: int | None = None) -> None:
+    """Steps 5–6: back up, write the gradebook in one transaction, then publish the staged notebooks."""
+    if not marked:
+        return
+    db = project.exams_dir / "gradebook.db"
+    report.backup = backup(db)
+    write_marks(db, cmap, marked, fail_after=fail_after)
+    _publish(project, ctx.exam_id, Path(ctx.staging), [m.student for m in marked])
+
+
+def mark_exam(project: Project, exam_id: str, workers: int | None = None, progress=None, fail_after: int | None = None) -> MarkReport:
+    report = MarkReport(exam_id)
+    with marking_session(project, exam_id) as (ctx, cmap):
+        seen: dict[str, str] = {}
+        jobs = []
+        for student, folder in discover(project, exam_id):
+            if student.casefold() in seen:
+                report.problems.append(Problem(student, f"与考生 {seen[student.casefold()]} 的编号只差大小写，疑似重复提交，未评分"))
+                continue
+            seen[student.casefold()] = student
+            jobs.append((ctx, student, str(folder)))
+        marked: list[MarkedSubmission] = []
+        for student, (m, scores, problem) in _run(jobs, workers, progress):
             if problem:
                 report.problems.append(problem)
                 continue
@@ -203,12 +248,7 @@ def mark_exam(project: Project, exam_id: str, workers: int | None = None, progre
             bad = [i for i, s in scores.items() if s.status == "not_literal"]
             if bad:
                 report.not_literal[student] = bad
-        if marked:
-            report.backup = backup(db)
-            write_marks(db, cmap, marked, fail_after=fail_after)
-            _publish(project, exam_id, staging, [m.student for m in marked])
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        commit(project, ctx, cmap, marked, report, fail_after)
     return report
 
 

@@ -29,6 +29,7 @@ class MarkedSubmission:
     timestamp: dt.datetime | None  # naive UTC
     auto_scores: dict[str, float | None]  # grade cell name -> auto score (None: needs a marker)
     responded: dict[str, bool]  # solution cell name -> changed from the released template (absent: deleted)
+    manual_scores: dict[str, float] = field(default_factory=dict)  # grade cell -> score marked on paper (answer sheets only)
 
 
 @dataclass
@@ -97,6 +98,22 @@ def write_marks(db: Path, cmap: CellMap, marked: list[MarkedSubmission], fail_af
         subs = {student: sid for sid, student in
                 con.execute("SELECT id, student_id FROM submitted_assignment WHERE assignment_id = ?", (cmap.assignment_id,))}
         nbs = dict(con.execute("SELECT assignment_id, id FROM submitted_notebook WHERE notebook_id = ?", (cmap.notebook_id,)))
+        # every existing grade and comment of this exam in one query each (a per-notebook query
+        # would scan the whole table once per candidate: the grade table has no notebook_id index)
+        grades: dict[str, dict[str, tuple[str, float | None]]] = {}
+        for gid, nid, cell, manual in con.execute(
+                "SELECT g.id, g.notebook_id, g.cell_id, g.manual_score FROM grade g JOIN submitted_notebook sn ON sn.id = g.notebook_id "
+                "WHERE sn.notebook_id = ?", (cmap.notebook_id,)):
+            grades.setdefault(nid, {})[cell] = (gid, manual)
+        comments: dict[str, dict[str, str]] = {}
+        for cid, nid, cell in con.execute(
+                "SELECT c.id, c.notebook_id, c.cell_id FROM comment c JOIN submitted_notebook sn ON sn.id = c.notebook_id "
+                "WHERE sn.notebook_id = ?", (cmap.notebook_id,)):
+            comments.setdefault(nid, {})[cell] = cid
+        grade_rows: list[tuple] = []
+        grade_updates: list[tuple] = []
+        comment_rows: list[tuple] = []
+        comment_updates: list[tuple] = []
         for n, m in enumerate(marked):
             if fail_after is not None and n == fail_after:
                 raise RuntimeError("注入的写入失败（测试用）")
@@ -113,8 +130,16 @@ def write_marks(db: Path, cmap: CellMap, marked: list[MarkedSubmission], fail_af
                 nid = _id()
                 con.execute("INSERT INTO submitted_notebook (id, assignment_id, notebook_id, flagged, late_submission_penalty) VALUES (?, ?, ?, 0, NULL)",
                             (nid, sid, cmap.notebook_id))
-            _upsert_grades(con, nid, cmap, m)
-            _upsert_comments(con, nid, cmap, m)
+            _grade_rows(nid, cmap, m, grades.get(nid, {}), grade_rows, grade_updates)
+            _comment_rows(nid, cmap, m, comments.get(nid, {}), comment_rows, comment_updates)
+        con.executemany("INSERT INTO grade (id, notebook_id, cell_id, auto_score, manual_score, extra_credit, needs_manual_grade) VALUES (?, ?, ?, ?, ?, ?, ?)", grade_rows)
+        con.executemany("UPDATE grade SET auto_score = ?, needs_manual_grade = ? WHERE id = ?",
+                        [u for u in grade_updates if len(u) == 3 and u[0] != "manual"])
+        con.executemany("UPDATE grade SET auto_score = ? WHERE id = ?", [u for u in grade_updates if len(u) == 2])
+        con.executemany("UPDATE grade SET manual_score = ?, needs_manual_grade = 0 WHERE id = ?",
+                        [u[1:] for u in grade_updates if u[0] == "manual"])
+        con.executemany("INSERT INTO comment (id, notebook_id, cell_id, auto_comment, manual_comment) VALUES (?, ?, ?, ?, ?)", comment_rows)
+        con.executemany("UPDATE comment SET auto_comment = ? WHERE id = ?", comment_updates)
         con.execute("COMMIT")
     except BaseException:
         if con.in_transaction:
@@ -124,40 +149,36 @@ def write_marks(db: Path, cmap: CellMap, marked: list[MarkedSubmission], fail_af
         con.close()
 
 
-def _upsert_grades(con: sqlite3.Connection, nid: str, cmap: CellMap, m: MarkedSubmission) -> None:
-    existing = {cell: (gid, manual) for gid, cell, manual in
-                con.execute("SELECT id, cell_id, manual_score FROM grade WHERE notebook_id = ?", (nid,))}
-    inserts, updates = [], []
+def _grade_rows(nid: str, cmap: CellMap, m: MarkedSubmission, existing: dict[str, tuple[str, float | None]],
+                inserts: list[tuple], updates: list[tuple]) -> None:
     for name, cell_id in cmap.grade_cells.items():
         auto = m.auto_scores.get(name)
+        if name in m.manual_scores:  # transcribed from a paper sheet: the examiner's own mark
+            score = m.manual_scores[name]
+            if cell_id in existing:
+                updates.append(("manual", score, existing[cell_id][0]))
+            else:
+                inserts.append((_id(), nid, cell_id, None, score, None, False))
+            continue
         if cell_id in existing:
             gid, manual = existing[cell_id]
             # nbgrader's rule, except that a hand-given score is left as the marker left it
-            if manual is None:
-                updates.append((auto, auto is None, gid))
-            else:
-                con.execute("UPDATE grade SET auto_score = ? WHERE id = ?", (auto, gid))
+            updates.append((auto, auto is None, gid) if manual is None else (auto, gid))
         else:
             inserts.append((_id(), nid, cell_id, auto, None, None, auto is None))
     for name, (cell_id, max_score) in cmap.task_cells.items():
         if cell_id not in existing:
-            # 0-point rubric cells need no marker; real tasks do
-            zero = max_score == 0
+            zero = max_score == 0  # 0-point rubric cells need no marker; real tasks do
             inserts.append((_id(), nid, cell_id, None, 0.0 if zero else None, None, not zero))
-    con.executemany("INSERT INTO grade (id, notebook_id, cell_id, auto_score, manual_score, extra_credit, needs_manual_grade) VALUES (?, ?, ?, ?, ?, ?, ?)", inserts)
-    con.executemany("UPDATE grade SET auto_score = ?, needs_manual_grade = ? WHERE id = ?", updates)
 
 
-def _upsert_comments(con: sqlite3.Connection, nid: str, cmap: CellMap, m: MarkedSubmission) -> None:
-    existing = dict(con.execute("SELECT cell_id, id FROM comment WHERE notebook_id = ?", (nid,)))
-    inserts, updates = [], []
-    cells = [(name, cid, m.responded.get(name)) for name, cid in cmap.solution_cells.items()]
-    cells += [(name, cid, None) for name, (cid, _) in cmap.task_cells.items()]
-    for name, cell_id, responded in cells:
+def _comment_rows(nid: str, cmap: CellMap, m: MarkedSubmission, existing: dict[str, str],
+                  inserts: list[tuple], updates: list[tuple]) -> None:
+    cells = [(cid, m.responded.get(name)) for name, cid in cmap.solution_cells.items()]
+    cells += [(cid, None) for cid, _ in cmap.task_cells.values()]
+    for cell_id, responded in cells:
         auto = "No response." if responded is False else None  # None: answered, deleted, or a task
         if cell_id in existing:
             updates.append((auto, existing[cell_id]))
         else:
             inserts.append((_id(), nid, cell_id, auto, None))
-    con.executemany("INSERT INTO comment (id, notebook_id, cell_id, auto_comment, manual_comment) VALUES (?, ?, ?, ?, ?)", inserts)
-    con.executemany("UPDATE comment SET auto_comment = ? WHERE id = ?", updates)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from ..chinese_text import normalise
 from ..project import Project
-from ..spreadsheet import SheetError, read_table
+from ..spreadsheet import RowError, SheetError, read_table
 
-__all__ = ["Candidate", "RosterError", "ROSTER_HEADERS", "read_roster", "import_roster", "load_roster", "roster_path"]
+__all__ = ["Candidate", "ROSTER_HEADERS", "read_roster", "import_roster", "load_roster", "roster_path"]
 
 ROSTER_HEADERS = ("编号", "姓名", "单位", "部门", "岗位")
 _REQUIRED = ("编号", "姓名", "单位")
@@ -34,52 +34,40 @@ class Candidate:
     post: str = ""
 
 
-@dataclass(frozen=True)
-class RosterError:
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"第 {self.row} 行，" if self.row else ""
-        col = f"“{self.column}”列：" if self.column else ""
-        return f"{where}{col}{self.message}"
-
-
 def roster_path(project: Project) -> Path:
     return project.exams_dir / "roster.csv"
 
 
-def read_roster(path: Path) -> tuple[list[Candidate], list[RosterError]]:
+def read_roster(path: Path) -> tuple[list[Candidate], list[RowError]]:
     try:
         table = read_table(path)
     except SheetError as e:
-        return [], [RosterError(None, "", str(e))]
+        return [], [RowError(None, "", str(e))]
     names = {h: _ALIASES.get(normalise(h).replace(" ", ""), normalise(h).replace(" ", "")) for h in table.headers}
-    errors = [RosterError(None, h, "缺少这一必填列") for h in _REQUIRED if h not in names.values()]
+    errors = [RowError(None, h, "缺少这一必填列") for h in _REQUIRED if h not in names.values()]
     if errors:
         return [], errors
     out: list[Candidate] = []
     seen: dict[str, int] = {}
     for row_no, cells in table.rows:
         v = {names[h]: normalise(val) for h, val in cells.items() if h in names}
-        row_errors = [RosterError(row_no, h, "不能为空") for h in _REQUIRED if not v.get(h)]
+        row_errors = [RowError(row_no, h, "不能为空") for h in _REQUIRED if not v.get(h)]
         cid = v.get("编号", "")
         if cid and not _ID.match(cid):
-            row_errors.append(RosterError(row_no, "编号", f"“{cid}”只能含字母、数字、点、下划线和连字符（它将成为 nbgrader 中的考生编号）"))
+            row_errors.append(RowError(row_no, "编号", f"“{cid}”只能含字母、数字、点、下划线和连字符（它将成为 nbgrader 中的考生编号）"))
         if cid in seen:
-            row_errors.append(RosterError(row_no, "编号", f"与第 {seen[cid]} 行重复"))
+            row_errors.append(RowError(row_no, "编号", f"与第 {seen[cid]} 行重复"))
         if row_errors:
             errors += row_errors
             continue
         seen[cid] = row_no
         out.append(Candidate(cid, v["姓名"], v["单位"], v.get("部门", ""), v.get("岗位", "")))
     if not out and not errors:
-        errors.append(RosterError(None, "", "名单中没有考生"))
+        errors.append(RowError(None, "", "名单中没有考生"))
     return out, errors
 
 
-def import_roster(project: Project, path: Path) -> tuple[list[Candidate], list[RosterError]]:
+def import_roster(project: Project, path: Path) -> tuple[list[Candidate], list[RowError]]:
     """All or nothing: errors leave both the gradebook and roster.csv untouched."""
     from .course import open_gradebook
 

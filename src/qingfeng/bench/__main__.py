@@ -1,0 +1,21 @@
+"""``python -m qingfeng.bench``: run every benchmark and print the side-by-side figures."""
+from __future__ import annotations
+
+import argparse
+
+from ..project import find_project
+from .marking import run_marking_bench
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m qingfeng.bench", description="清风基准测试")
+    parser.add_argument("--n", type=int, default=4500, help="模拟考生份数（默认 4500）")
+    parser.add_argument("--nbgrader-sample", type=int, default=20, help="用 nbgrader autograde 计时的份数（默认 20）")
+    args = parser.parse_args()
+    project = find_project()
+    marking = run_marking_bench(project, n=args.n, nbgrader_n=args.nbgrader_sample)
+    print("\n".join(marking.lines()))
+
+
+if __name__ == "__main__":
+    main()

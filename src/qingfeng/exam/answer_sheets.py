@@ -1,0 +1,193 @@
+"""Paper answer sheets: one row per candidate, transcribed into Excel.
+
+Columns come from the paper's key, in paper order: ``编号``, optional
+``姓名``, then ``选择3`` for a choice or judgement item, ``填空1-2`` for the
+second blank of fill-in item 1, and ``简答2（满分5）`` for the score a marker
+gave a subjective item on paper.  Rows are validated all or nothing, then
+marked with the same scoring functions as notebooks and recorded through the
+same gradebook writer, so statistics treat paper and notebook candidates alike.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..chinese_text import compact, normalise
+from ..spreadsheet import RowError, SheetError, read_table
+from .answers import AnswerRead, choice_letters, judgement
+from .fast_marking import MarkReport, commit, marking_session, stage_autograded
+from .gradebook_writer import MarkedSubmission
+from .keys import ExamKey, read_key
+from .roster import load_roster
+from .scoring import score
+
+__all__ = ["SheetColumn", "sheet_columns", "write_sheet_template", "read_answer_sheet", "mark_sheets"]
+
+_SHORT = {"填空": "填空", "单选": "选择", "多选": "选择", "判断": "判断", "简答": "简答", "论述": "论述"}
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    header: str
+    item_id: str
+    kind: str  # item type
+    blank: int = 0  # 1-based blank number for 填空
+    max_points: float = 0.0
+
+
+def sheet_columns(key: ExamKey) -> list[SheetColumn]:
+    cols: list[SheetColumn] = []
+    for k in key.items:
+        e, short = k.entry, _SHORT[k.entry.type]
+        if e.type == "填空" and len(e.blanks) > 1:
+            cols += [SheetColumn(f"{short}{k.number}-{b}", e.item_id, e.type, b) for b in range(1, len(e.blanks) + 1)]
+        elif e.type in ("简答", "论述"):
+            cols.append(SheetColumn(f"{short}{k.number}（满分{e.points:g}）", e.item_id, e.type, 0, e.points))
+        else:
+            cols.append(SheetColumn(f"{short}{k.number}", e.item_id, e.type, 1 if e.type == "填空" else 0))
+    headers = [c.header for c in cols]
+    if len(set(headers)) != len(headers):  # two sections of one type: number them by section too
+        cols = [SheetColumn(f"{k.section[0]}{c.header}", c.item_id, c.kind, c.blank, c.max_points)
+                for c in cols for k in [key.item(c.item_id)]]
+    return cols
+
+
+def write_sheet_template(key: ExamKey, path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "答题卡"
+    heads = ["编号", "姓名"] + [c.header for c in sheet_columns(key)]
+    ws.append(heads)
+    fill = PatternFill("solid", fgColor="4F6D7A")
+    for i, h in enumerate(heads, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), fill
+        ws.column_dimensions[get_column_letter(i)].width = max(8, len(h) * 2 + 2)
+    ws["A1"].comment = Comment("考生编号，须与考生名单一致（必填）", "清风")
+    ws.freeze_panes = "C2"
+    help_ws = wb.create_sheet("填写说明")
+    for line in (f"试卷：{key.title}（{key.exam_id}）", "一行一名考生，照答卷原样录入，未作答的留空。",
+                 "选择题填字母（多选如 AC）；判断题填 对 或 错（√/× 也可）；填空题每空一列，填考生所写的字。",
+                 "简答、论述题填阅卷人在纸上给出的得分（数字，不超过满分）。",
+                 "整表校验通过后才会记入成绩库；有错时会指出第几行、哪一列。"):
+        help_ws.append([line])
+    help_ws.column_dimensions["A"].width = 90
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+@dataclass
+class SheetRow:
+    row: int
+    student: str
+    values: dict[str, object]  # item id -> answer value (str, tuple for 填空, float for subjective)
+
+
+def _check_cell(col: SheetColumn, key: ExamKey, text: str) -> str | None:
+    """An error message for an unreadable cell, or None."""
+    e = key.item(col.item_id).entry
+    if col.kind in ("单选", "多选"):
+        letters = choice_letters(text, dict(e.options))
+        if letters is None:
+            return f"“{text}”不是本题的选项（{'、'.join(k for k, _ in e.options)}）"
+        if col.kind == "单选" and len(letters) > 1:
+            return f"单选题只能有一个选项，录入了“{text}”"
+    elif col.kind == "判断" and judgement(text) is None:
+        return f"“{text}”不是判断（请填 对 或 错）"
+    return None
+
+
+def read_answer_sheet(path: Path, key: ExamKey, known: set[str]) -> tuple[list[SheetRow], list[RowError]]:
+    try:
+        table = read_table(path, "答题卡")
+    except SheetError as e:
+        return [], [RowError(None, "", str(e))]
+    cols = {c.header: c for c in sheet_columns(key)}
+    heads = {normalise(h).replace(" ", "").replace("(", "（").replace(")", "）"): h for h in table.headers}
+    errors = [RowError(None, h, "缺少这一列（请用 qingfeng exam sheet-template 生成的答题卡表）") for h in ["编号", *cols] if h not in heads]
+    if errors:
+        return [], errors
+    rows, seen = [], {}
+    for row_no, cells in table.rows:
+        get = {h: cells.get(heads[h]) for h in heads}
+        sid = normalise(get.get("编号"))
+        errs = []
+        if not sid:
+            errs.append(RowError(row_no, "编号", "不能为空"))
+        elif known and sid not in known:
+            errs.append(RowError(row_no, "编号", f"“{sid}”不在考生名单中"))
+        elif sid in seen:
+            errs.append(RowError(row_no, "编号", f"与第 {seen[sid]} 行重复"))
+        values: dict[str, object] = {}
+        for header, col in cols.items():
+            raw = get.get(header)
+            text = normalise(raw)
+            if col.kind in ("简答", "论述"):
+                if text == "":
+                    continue
+                try:
+                    pts = float(text)
+                except ValueError:
+                    errs.append(RowError(row_no, header, f"“{text}”不是数字得分"))
+                    continue
+                if not 0 <= pts <= col.max_points:
+                    errs.append(RowError(row_no, header, f"得分 {pts:g} 超出范围（0～{col.max_points:g}）"))
+                values[col.item_id] = pts
+            elif col.kind == "填空":
+                blanks = list(values.get(col.item_id, ()))
+                blanks += [""] * (col.blank - len(blanks))
+                blanks[col.blank - 1] = text
+                values[col.item_id] = tuple(blanks)
+            elif text:
+                problem = _check_cell(col, key, text)
+                if problem:
+                    errs.append(RowError(row_no, header, problem))
+                values[col.item_id] = text
+        if errs:
+            errors += errs
+            continue
+        seen[sid] = row_no
+        rows.append(SheetRow(row_no, sid, values))
+    return rows, errors
+
+
+def _as_cell(item_id: str, value: object) -> dict:
+    """A synthetic answer cell, so formgrader and feedback show what was on the paper."""
+    return {"cell_type": "code", "execution_count": None, "outputs": [], "source": "作答 = " + json.dumps(value, ensure_ascii=False),
+            "metadata": {"nbgrader": {"grade_id": f"answer-{item_id}", "solution": True, "grade": False, "locked": False, "schema_version": 3}}}
+
+
+def mark_sheets(project, exam_id: str, path: Path) -> tuple[MarkReport, list[RowError]]:
+    report = MarkReport(exam_id)
+    key = read_key(project.exams_dir, exam_id)
+    rows, errors = read_answer_sheet(path, key, {c.id for c in load_roster(project)})
+    if errors:
+        return report, errors
+    with marking_session(project, exam_id) as (ctx, cmap):
+        marked = []
+        for r in rows:
+            scores, auto, manual, cells = {}, {}, {}, {}
+            for k in key.items:
+                e, value = k.entry, r.values.get(k.entry.item_id)
+                if e.type in ("简答", "论述"):
+                    if value is not None:
+                        manual[f"answer-{e.item_id}"] = float(value)
+                    else:
+                        auto[f"answer-{e.item_id}"] = 0.0
+                    continue
+                blank = value is None or (isinstance(value, tuple) and not any(compact(v) for v in value))
+                scores[e.item_id] = score(e, AnswerRead("empty") if blank else AnswerRead("ok", value))
+                auto[f"test-{e.item_id}"] = scores[e.item_id].points
+                cells[e.item_id] = _as_cell(e.item_id, "" if value is None else list(value) if isinstance(value, tuple) else value)
+            stage_autograded(ctx, r.student, None, cells, scores)
+            marked.append(MarkedSubmission(r.student, None, auto, {}, manual))
+            report.marked.append(r.student)
+            report.total_points[r.student] = sum(s.points for s in scores.values()) + sum(manual.values())
+        commit(project, ctx, cmap, marked, report)
+    return report, []

@@ -1,0 +1,125 @@
+"""Paper answer sheets: template, validation naming row and column, marking with the same engine."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from qingfeng.exam import course
+from qingfeng.exam.answer_sheets import mark_sheets, sheet_columns, write_sheet_template
+from qingfeng.exam.keys import read_key
+from qingfeng.exam.roster import import_roster
+from qingfeng.project import find_project
+
+from .exam_course import copy_project
+
+pytestmark = pytest.mark.slow
+EXAM = "yumin-sample"
+ROSTER = "编号,姓名,单位\np01,周一,交通局\np02,吴二,交通局\np03,郑三,教育局\n"
+PERFECT = {  # by sheet header, as a transcriber would type from a perfect paper
+    **{f"填空1-{i}": v for i, v in enumerate(["人员伤亡", "财产损失", "经济损失"], 1)},
+    **{f"填空2-{i}": v for i, v in enumerate(["风险因素", "风险事故", "损失"], 1)},
+    **{f"填空3-{i}": v for i, v in enumerate(["肯定有风险", "量度", "评估", "应变策略"], 1)},
+    **{f"填空4-{i}": v for i, v in enumerate(["计划", "执行", "检查", "处理"], 1)},
+    **{f"填空5-{i}": v for i, v in enumerate(["公共权力", "教育", "制度", "监督", "党员干部"], 1)},
+    **{f"填空6-{i}": v for i, v in enumerate(["公共权力", "岗位", "岗位", "滥用权力", "失职", "渎职"], 1)},
+    **{f"填空7-{i}": v for i, v in enumerate(["客观性", "潜在性", "可控性"], 1)},
+    **{f"填空8-{i}": v for i, v in enumerate(["思想道德", "岗位职责", "业务流程", "制度机制", "外部环境"], 1)},
+    **{f"填空9-{i}": v for i, v in enumerate(["警示提醒", "诫勉纠错", "责令整改", "违纪违法"], 1)},
+    **dict(zip([f"选择{i}" for i in range(1, 10)], "AADBBCABC")),
+    **{f"判断{i}": ("×" if i == 7 else "√") for i in range(1, 11)},
+}
+
+
+@pytest.fixture(scope="module")
+def course_dir(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("sheets") / "proj")
+    project = find_project(root)
+    course.build_exam(project, EXAM, EXAM)
+    course.generate(project, EXAM)
+    (root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    assert import_roster(project, root / "roster.csv")[1] == []
+    return project
+
+
+def sheet(path: Path, rows: list[dict], headers: list[str]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "答题卡"
+    ws.append(headers)
+    for r in rows:
+        ws.append([r.get(h) for h in headers])
+    wb.save(path)
+    return path
+
+
+def headers(project) -> list[str]:
+    return ["编号", "姓名"] + [c.header for c in sheet_columns(read_key(project.exams_dir, EXAM))]
+
+
+def db_hash(project) -> str:
+    return hashlib.sha256((project.exams_dir / "gradebook.db").read_bytes()).hexdigest()
+
+
+def test_template_lists_every_answer_slot_in_paper_order(course_dir, tmp_path):
+    write_sheet_template(read_key(course_dir.exams_dir, EXAM), tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["答题卡"]
+    heads = [c.value for c in ws[1]]
+    assert heads[:5] == ["编号", "姓名", "填空1-1", "填空1-2", "填空1-3"]
+    assert "选择9" in heads and "判断10" in heads and "简答6（满分5）" in heads and "论述2（满分21）" in heads
+    assert len(heads) == 2 + 37 + 9 + 10 + 8
+
+
+def test_paper_candidates_are_marked_and_recorded(course_dir, tmp_path):
+    rows = [
+        {"编号": "p01", **PERFECT, "简答1（满分5）": 4, "论述2（满分21）": 15},
+        {"编号": "p02", **{k: v for k, v in PERFECT.items() if k.startswith("选择")}, "选择2": "b", "判断7": "对"},
+        {"编号": "p03", "填空8-1": "業務流程", "填空8-2": "思想道德", "选择9": "ｃ"},
+    ]
+    report, errors = mark_sheets(course_dir, EXAM, sheet(tmp_path / "s.xlsx", rows, headers(course_dir)))
+    assert errors == []
+    # hand-worked: p01 39 objective + 4 + 15; p02 选择 all right but 第2题 → 10 - 1 = 9; p03 two blanks (0.5 each) + 选择9 (2 分)
+    assert report.total_points == {"p01": 58.0, "p02": 9.0, "p03": 3.0}
+    with course.open_gradebook(course_dir) as gb:
+        assert gb.find_submission(EXAM, "p01").score == pytest.approx(58.0)
+        g = gb.find_grade("answer-YM-JD-01", EXAM, EXAM, "p01")
+        assert g.manual_score == 4 and not g.needs_manual_grade
+    assert (course_dir.exams_dir / "autograded" / "p03" / EXAM / f"{EXAM}.ipynb").is_file()
+
+
+def _bad(project, tmp_path, rows, heads=None, name="b.xlsx"):
+    before = db_hash(project)
+    report, errors = mark_sheets(project, EXAM, sheet(tmp_path / name, rows, heads or headers(project)))
+    assert db_hash(project) == before and report.marked == []
+    return [str(e) for e in errors]
+
+
+@pytest.mark.parametrize("rows,message", [
+    ([{"编号": "", "选择1": "A"}], "第 2 行，“编号”列：不能为空"),
+    ([{"编号": "p99"}], "第 2 行，“编号”列：“p99”不在考生名单中"),
+    ([{"编号": "p01"}, {"编号": "p01"}], "第 3 行，“编号”列：与第 2 行重复"),
+    ([{"编号": "p01", "选择3": "Z"}], "第 2 行，“选择3”列：“Z”不是本题的选项"),
+    ([{"编号": "p01", "选择3": "AB"}], "第 2 行，“选择3”列：单选题只能有一个选项"),
+    ([{"编号": "p01", "判断4": "也许"}], "第 2 行，“判断4”列：“也许”不是判断"),
+    ([{"编号": "p01", "简答2（满分5）": "五分"}], "第 2 行，“简答2（满分5）”列：“五分”不是数字得分"),
+    ([{"编号": "p01", "论述1（满分10）": 12}], "第 2 行，“论述1（满分10）”列：得分 12 超出范围（0～10）"),
+    ([{"编号": "p01"}, {"编号": "p02", "选择1": "E"}], "第 3 行，“选择1”列：“E”不是本题的选项"),
+])
+def test_bad_rows_name_row_and_column_and_record_nothing(course_dir, tmp_path, rows, message):
+    assert any(message in e for e in _bad(course_dir, tmp_path, rows)), message
+
+
+def test_missing_columns(course_dir, tmp_path):
+    heads = [h for h in headers(course_dir) if h not in ("编号", "选择3")]
+    errors = _bad(course_dir, tmp_path, [{"选择1": "A"}], heads)
+    assert any("“编号”列：缺少这一列" in e for e in errors) and any("“选择3”列：缺少这一列" in e for e in errors)
+
+
+@pytest.mark.parametrize("content,suffix,message", [(b"PK\x03\x04broken", ".xlsx", "无法作为 Excel 文件打开"), (b"x", ".xls", "不支持的文件类型")])
+def test_unreadable_files(course_dir, tmp_path, content, suffix, message):
+    path = tmp_path / f"f{suffix}"
+    path.write_bytes(content)
+    _, errors = mark_sheets(course_dir, EXAM, path)
+    assert any(message in str(e) for e in errors)

@@ -5,6 +5,7 @@ import argparse
 
 from ..project import find_project
 from .marking import run_marking_bench
+from .statistics import run_stats_bench
 
 
 def main() -> None:
@@ -13,6 +14,7 @@ def main() -> None:
     parser.add_argument("--nbgrader-sample", type=int, default=20, help="用 nbgrader autograde 计时的份数（默认 20）")
     args = parser.parse_args()
     project = find_project()
+    print("\n".join(run_stats_bench(args.n).lines()))
     marking = run_marking_bench(project, n=args.n, nbgrader_n=args.nbgrader_sample)
     print("\n".join(marking.lines()))
 

@@ -8,6 +8,8 @@ from .bank import bank
 from .cases import cases
 from .exam import exam
 from .mark import mark
+from .progress import progress
+from .stats import demo, stats
 from .setup import setup
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -50,3 +52,6 @@ cli.add_command(bank)
 cli.add_command(exam)
 cli.add_command(setup)
 cli.add_command(mark)
+cli.add_command(progress)
+cli.add_command(stats)
+cli.add_command(demo)

@@ -23,14 +23,11 @@ from ..spreadsheet import RowError, SheetError, read_table
 from .answers import AnswerRead, choice_letters, judgement
 from .fast_marking import MarkReport, commit, marking_session, stage_autograded
 from .gradebook_writer import MarkedSubmission
-from .keys import ExamKey, read_key
+from .keys import ExamKey, item_labels, read_key
 from .roster import load_roster
 from .scoring import score
 
 __all__ = ["SheetColumn", "sheet_columns", "write_sheet_template", "read_answer_sheet", "mark_sheets"]
-
-_SHORT = {"填空": "填空", "单选": "选择", "多选": "选择", "判断": "判断", "简答": "简答", "论述": "论述"}
-
 
 @dataclass(frozen=True)
 class SheetColumn:
@@ -42,19 +39,16 @@ class SheetColumn:
 
 
 def sheet_columns(key: ExamKey) -> list[SheetColumn]:
+    labels = item_labels(key)
     cols: list[SheetColumn] = []
     for k in key.items:
-        e, short = k.entry, _SHORT[k.entry.type]
+        e, label = k.entry, labels[k.entry.item_id]
         if e.type == "填空" and len(e.blanks) > 1:
-            cols += [SheetColumn(f"{short}{k.number}-{b}", e.item_id, e.type, b) for b in range(1, len(e.blanks) + 1)]
+            cols += [SheetColumn(f"{label}-{b}", e.item_id, e.type, b) for b in range(1, len(e.blanks) + 1)]
         elif e.type in ("简答", "论述"):
-            cols.append(SheetColumn(f"{short}{k.number}（满分{e.points:g}）", e.item_id, e.type, 0, e.points))
+            cols.append(SheetColumn(f"{label}（满分{e.points:g}）", e.item_id, e.type, 0, e.points))
         else:
-            cols.append(SheetColumn(f"{short}{k.number}", e.item_id, e.type, 1 if e.type == "填空" else 0))
-    headers = [c.header for c in cols]
-    if len(set(headers)) != len(headers):  # two sections of one type: number them by section too
-        cols = [SheetColumn(f"{k.section[0]}{c.header}", c.item_id, c.kind, c.blank, c.max_points)
-                for c in cols for k in [key.item(c.item_id)]]
+            cols.append(SheetColumn(label, e.item_id, e.type, 1 if e.type == "填空" else 0))
     return cols
 
 

@@ -123,7 +123,7 @@ def write_marks(db: Path, cmap: CellMap, marked: list[MarkedSubmission], fail_af
                 sid = _id()
                 con.execute("INSERT INTO submitted_assignment (id, assignment_id, student_id, timestamp, extension) VALUES (?, ?, ?, ?, NULL)",
                             (sid, cmap.assignment_id, m.student, _ts(m.timestamp)))
-            else:
+            elif m.timestamp is not None:
                 con.execute("UPDATE submitted_assignment SET timestamp = ? WHERE id = ?", (_ts(m.timestamp), sid))
             nid = nbs.get(sid)
             if nid is None:
@@ -161,6 +161,8 @@ def _grade_rows(nid: str, cmap: CellMap, m: MarkedSubmission, existing: dict[str
                 inserts.append((_id(), nid, cell_id, None, score, None, False))
             continue
         if cell_id in existing:
+            if name not in m.auto_scores:
+                continue  # this write carries nothing for the cell: leave it as it is
             gid, manual = existing[cell_id]
             # nbgrader's rule, except that a hand-given score is left as the marker left it
             updates.append((auto, auto is None, gid) if manual is None else (auto, gid))
@@ -174,11 +176,11 @@ def _grade_rows(nid: str, cmap: CellMap, m: MarkedSubmission, existing: dict[str
 
 def _comment_rows(nid: str, cmap: CellMap, m: MarkedSubmission, existing: dict[str, str],
                   inserts: list[tuple], updates: list[tuple]) -> None:
-    cells = [(cid, m.responded.get(name)) for name, cid in cmap.solution_cells.items()]
-    cells += [(cid, None) for cid, _ in cmap.task_cells.values()]
-    for cell_id, responded in cells:
+    cells = [(cid, m.responded.get(name), name in m.responded) for name, cid in cmap.solution_cells.items()]
+    cells += [(cid, None, False) for cid, _ in cmap.task_cells.values()]
+    for cell_id, responded, known in cells:
         auto = "No response." if responded is False else None  # None: answered, deleted, or a task
-        if cell_id in existing:
-            updates.append((auto, existing[cell_id]))
-        else:
+        if cell_id not in existing:
             inserts.append((_id(), nid, cell_id, auto, None))
+        elif known:
+            updates.append((auto, existing[cell_id]))

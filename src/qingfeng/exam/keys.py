@@ -17,7 +17,7 @@ from pathlib import Path
 from .paper import Paper, PaperItem
 from .scoring import KeyEntry
 
-__all__ = ["ExamKey", "KeyedItem", "key_path", "write_key", "read_key", "answer_text"]
+__all__ = ["ExamKey", "KeyedItem", "key_path", "write_key", "read_key", "answer_text", "item_labels"]
 
 
 @dataclass(frozen=True)
@@ -116,3 +116,14 @@ def read_key(exams_dir: Path, exam_id: str) -> ExamKey:
 
 
 read_key.cache_clear = _read.cache_clear  # type: ignore[attr-defined]
+
+
+_SHORT = {"填空": "填空", "单选": "选择", "多选": "多选", "判断": "判断", "简答": "简答", "论述": "论述"}
+
+
+def item_labels(key: ExamKey) -> dict[str, str]:
+    """How a person names an item: 选择3, 判断7 … (prefixed by the section numeral if a type repeats)."""
+    labels = {k.entry.item_id: f"{_SHORT[k.entry.type]}{k.number}" for k in key.items}
+    if len(set(labels.values())) != len(labels):
+        labels = {k.entry.item_id: f"{k.section.split('、')[0]}{labels[k.entry.item_id]}" for k in key.items}
+    return labels

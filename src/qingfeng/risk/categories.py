@@ -61,7 +61,7 @@ CATEGORIES: tuple[Category, ...] = (
             "贪图享受、铺张浪费、骄奢淫逸",
         ),
         manifestations_source=_004_KINDS,
-        typical_posts=("全体党员干部，尤其是领导干部",),
+        typical_posts=("全体党员干部职工（每人对照岗位查找本人的思想道德风险）",),
         typical_posts_source=cite("002", "二、第二阶段 (1)排查岗位风险"),
     ),
     Category(
@@ -118,8 +118,8 @@ CATEGORIES: tuple[Category, ...] = (
             "评估衡量体系缺失、不能及时优化，效果与目标偏离",
         ),
         manifestations_source=_004_KINDS,
-        typical_posts=("行政审批、审核审批岗位", "资金收付、财务会计岗位", "一人可办完全部流程的经办岗位"),
-        typical_posts_source=cite("004", "第一篇 一、4 信息反馈不及时（个人账户补填一人操作）"),
+        typical_posts=("审核审批部门", "会计财务部门", "征收和拨付部门", "关键工作环节（交接手续、审核审批程序）"),
+        typical_posts_source=cite("004", "第一篇 三、风险防范措施（四个控制重点）"),
     ),
     Category(
         key="system",

@@ -1,0 +1,1 @@
+"""The course side: exercise logic, widgets and what course notebooks call (:mod:`.lessons`)."""

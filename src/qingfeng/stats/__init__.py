@@ -1,0 +1,1 @@
+"""Unit-wide exam statistics: data loading, Moodle-style measures, charts and reports."""

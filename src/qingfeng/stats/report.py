@@ -1,0 +1,127 @@
+"""Write the statistics for people who do not use Jupyter: xlsx, HTML, PNG and CSV.
+
+``build_report`` computes every view once (:class:`Report`); ``write_report``
+writes a workbook (one sheet per view, Chinese headers), PNG charts, an HTML
+page with the charts embedded, and per-question CSV in UTF-8 with BOM so that
+Excel on Chinese Windows opens it correctly.
+"""
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import charts
+from .data import ScoreTable
+from .measures import (ExamSummary, Thresholds, category_mastery, distribution, exam_summary, group_table, item_table,
+                       unit_category_matrix)
+
+__all__ = ["Report", "build_report", "write_report", "SIMULATED_NOTE"]
+
+SIMULATED_NOTE = "【模拟数据】本报告的考生和成绩由程序模拟生成，仅用于演示，不是真实考试结果。"
+
+
+@dataclass
+class Report:
+    table: ScoreTable
+    thresholds: Thresholds
+    summary: ExamSummary
+    distribution: pd.DataFrame
+    units: pd.DataFrame
+    departments: pd.DataFrame
+    posts: pd.DataFrame
+    items: pd.DataFrame
+    categories: pd.Series
+    unit_categories: pd.DataFrame
+    charts: dict[str, bytes]
+
+    @property
+    def notes(self) -> list[str]:
+        s = self.summary
+        out = [SIMULATED_NOTE] if self.table.simulated else []
+        out.append(f"统计基数：已全部评完的 {s.marked} 人。缺考 {s.absent} 人；{s.pending} 人尚有题目待人工评分，"
+                   f"不计入平均分、及格率和题目统计；逾期提交 {s.late} 人，照常计入。")
+        return out
+
+
+def build_report(t: ScoreTable, th: Thresholds = Thresholds(), with_charts: bool = True) -> Report:
+    summary = exam_summary(t, th)
+    units = group_table(t, "单位", th)
+    items = item_table(t, th)
+    uc = unit_category_matrix(t)
+    made = {}
+    if with_charts and summary.marked:
+        made = {"histogram": charts.histogram(t.complete.sum(axis=1), t.max_total, th.pass_share, t.title),
+                "units": charts.unit_comparison(units, "单位", t.max_total),
+                "heatmap": charts.category_heatmap(uc), "items": charts.item_scatter(items)}
+    return Report(t, th, summary, distribution(t), units, group_table(t, "部门", th), group_table(t, "岗位", th), items,
+                  category_mastery(t), uc, made)
+
+
+def _pct(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    out = df.copy()
+    for c in cols:
+        if c in out:
+            out[c] = out[c].map(lambda v: "—" if v != v else f"{v:.1%}")
+    return out
+
+
+def _round(df: pd.DataFrame) -> pd.DataFrame:
+    return df.round(2)
+
+
+def views(r: Report) -> dict[str, pd.DataFrame]:
+    """Every view as a table with Chinese headers, in report order."""
+    summary = pd.DataFrame(r.summary.rows(), columns=["指标", "数值"])
+    cats = r.categories.rename_axis("风险类别").reset_index()
+    uc = r.unit_categories.rename_axis("单位").reset_index()
+    return {"总体": summary, "分数分布": r.distribution, "按单位": _round(r.units), "按部门": _round(r.departments),
+            "按岗位": _round(r.posts), "按题目": _round(r.items), "按风险类别": cats, "单位×风险类别": uc}
+
+
+def write_report(r: Report, out: Path) -> dict[str, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    exam = r.table.exam_id
+    files: dict[str, Path] = {}
+    v = views(r)
+    xlsx = out / f"{exam}-统计.xlsx"
+    with pd.ExcelWriter(xlsx, engine="openpyxl") as xl:
+        pd.DataFrame({"说明": r.notes}).to_excel(xl, sheet_name="说明", index=False)
+        for name, df in v.items():
+            df.to_excel(xl, sheet_name=name, index=False)
+    files["xlsx"] = xlsx
+    csv = out / f"{exam}-按题目.csv"
+    v["按题目"].to_csv(csv, index=False, encoding="utf-8-sig")
+    files["csv"] = csv
+    for key, png in r.charts.items():
+        p = out / f"{exam}-{charts.CHARTS[key]}.png"
+        p.write_bytes(png)
+        files[f"png:{key}"] = p
+    page = out / f"{exam}-统计报告.html"
+    page.write_text(_html(r, v), encoding="utf-8")
+    files["html"] = page
+    return files
+
+
+def _html(r: Report, v: dict[str, pd.DataFrame]) -> str:
+    pct_cols = ["参考率", "及格率", "优秀率", "得分率", "标准差", "区分度", "区分效率", "占比", "掌握程度"]
+    blocks = [f"<h1>{html.escape(r.table.title)}（{html.escape(r.table.exam_id)}）考试统计</h1>"]
+    blocks += [f"<p class='note'>{html.escape(n)}</p>" for n in r.notes]
+    chart_for = {"总体": "histogram", "按单位": "units", "单位×风险类别": "heatmap", "按题目": "items"}
+    for name, df in v.items():
+        shown = df if name == "总体" else _pct(df, pct_cols if name != "按题目" else ["得分率", "标准差"])
+        if name == "按风险类别" or name == "单位×风险类别":
+            shown = _pct(df, list(df.columns[1:]))
+        blocks.append(f"<h2>{html.escape(name)}</h2>")
+        key = chart_for.get(name)
+        if key in r.charts:
+            data = base64.b64encode(r.charts[key]).decode("ascii")
+            blocks.append(f"<img alt='{html.escape(charts.CHARTS[key])}' src='data:image/png;base64,{data}'>")
+        blocks.append(shown.to_html(index=False, border=0, classes="t", na_rep="—"))
+    style = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;max-width:1100px}"
+             "table.t{border-collapse:collapse;font-size:13px;margin-bottom:1em}table.t td,table.t th{border:1px solid #ccc;padding:3px 6px}"
+             "img{max-width:100%;border:1px solid #eee}.note{background:#fff6e0;padding:6px}")
+    return f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(r.table.title)} 考试统计</title><style>{style}</style></head><body>{''.join(blocks)}</body></html>"

@@ -1,0 +1,151 @@
+"""Course exercises: logic, widgets driven like a learner would, progress store and gathering."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from qingfeng.cases import load_library
+from qingfeng.cli.main import cli
+from qingfeng.learning import exercises as ex
+from qingfeng.learning.case_widgets import CaseGrader, FactorExplorer
+from qingfeng.learning.drill_widgets import Placement, ProgressView, SelfCheck, StepOrder
+from qingfeng.learning.progress import ProgressStore
+from qingfeng.risk import EIGHT_STEPS, TRANSFER
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return load_library(REPO / "risk_case_library" / "cases").cases
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ProgressStore(tmp_path / "p.sqlite", learner="学员甲")
+
+
+def by_id(cases, cid):
+    return next(c for c in cases if c.id == cid)
+
+
+def test_a_fully_right_answer_scores_every_part(cases):
+    c = by_id(cases, "PG-012")  # 三级 / 黄, 批评教育: no transfer
+    right = ex.CaseAnswer("思想道德风险", (), "三级（低）", "黄", tuple(ex.correct_actions(c)))
+    fb = ex.check_case(c, right)
+    assert [p.correct for p in fb.parts] == [True, True, True, True] and fb.score == 4
+    assert "移送" not in "".join(ex.correct_actions(c))
+
+
+def test_feedback_explains_with_the_grading_reasons_and_the_real_disposal(cases):
+    c = by_id(cases, "S004-01")
+    fb = ex.check_case(c, ex.CaseAnswer("制度机制风险", (), "二级", "橙", ()))
+    cat, level, warning, actions = fb.parts
+    assert cat.score == 0.5 and "主要是业务流程风险" in cat.message  # a listed but not primary category
+    assert not level.correct and "直接支配资金" in level.message and "002" in level.message
+    assert not warning.correct and "第二十八条" in warning.message and "红色预警" in warning.message
+    assert actions.score == 0 and "真实处置" in actions.message and c.source.ref in actions.message
+
+
+def test_a_sanctioned_case_requires_transfer(cases):
+    c = next(c for c in cases if c.disposal_kind == "移送司法")
+    assert TRANSFER[0] in ex.correct_actions(c)
+    fb = ex.check_case(c, ex.CaseAnswer(actions=tuple(sorted(ex.correct_actions(c)))))
+    assert fb.parts[3].correct and "第二十八条(四)" in fb.parts[3].message
+
+
+@pytest.mark.parametrize("answer", [
+    ex.CaseAnswer(), ex.CaseAnswer("经济风险", ("x",), "五级", "紫", ("随便",)), ex.CaseAnswer(None, (), "", "", ()),
+])
+def test_nonsense_never_raises(cases, answer):
+    for c in cases[:10]:
+        fb = ex.check_case(c, answer)
+        assert 0 <= fb.score <= fb.max_score
+
+
+def test_explore_reports_bad_input_instead_of_raising():
+    assert ex.explore({"power": "高"})[0] == "无法评定"
+    label, reasons = ex.explore(dict(power="低", money="低", discretion="低", likelihood="低", harm="低", frequency="低"))
+    assert label == "三级（低）" and any("001" in r or "000" in r for r in reasons)
+
+
+def test_placements_and_step_order():
+    tasks = ex.pdca_tasks(n=40)
+    fb = ex.check_placement(tasks, [t.answer for t in tasks])
+    assert fb.score == len(tasks) and any(t.prompt.startswith("芦溪县") for t in tasks)
+    fb = ex.check_placement(tasks, [None, "不存在"])
+    assert fb.score == 0
+    assert ex.check_step_order([s.name for s in EIGHT_STEPS]).score == 8
+    assert ex.check_step_order(list(reversed([s.name for s in EIGHT_STEPS]))).score == 0
+    assert ex.check_step_order([]).score == 0
+
+
+def test_case_grader_widget_filters_grades_and_records(cases, store):
+    g = CaseGrader(cases, store, seed=1)
+    g.category.value = "业务流程风险"
+    g.level_filter.value = "一级（高）"
+    assert g.case.options and all("业务流程风险" in by_id(cases, cid).annotation.categories for _, cid in g.case.options)
+    c = g.current()
+    g.primary.value = c.annotation.categories[0]
+    g.level.value = [lv for lv in ex.LEVEL_CHOICES if lv.startswith(c.annotation.level)][0]
+    g.warning.value = c.annotation.warning
+    g.actions.value = tuple(ex.correct_actions(c))
+    g.submit.click()
+    assert "得分：4 / 4" in g.feedback.value and "✔ 风险等级" in g.feedback.value
+    df = store.frame()
+    assert list(df["item"]) == [c.id] and df["score"].iloc[0] == 4
+    g.post.value = "没有这个岗位"
+    assert g.case.value is None and "没有符合条件" in g.case_html.value
+    g.submit.click()
+    assert "请先选择一个案例" in g.feedback.value
+
+
+def test_factor_explorer_updates_live():
+    f = FactorExplorer()
+    assert "二级（中）" in f.result.value
+    f.factors["money"].value = "高"
+    f.factors["harm"].value = "高"
+    assert "一级（高）" in f.result.value and "直接支配资金" in f.result.value
+    f.factors["power"].value = "低"
+    f.factors["money"].value = "低"
+    f.factors["harm"].value = "低"
+    assert "三级（低）" in f.result.value
+
+
+def test_placement_step_order_selfcheck_and_progress_widgets(store, tmp_path):
+    tasks = ex.measure_tasks(n=5)
+    p = Placement("措施归类", tasks, ex.CATEGORY_CHOICES, "措施归类", store, None)
+    for d, t in zip(p.choices, tasks):
+        d.value = t.answer
+    p.check.click()
+    assert "得分：5 / 5" in p.feedback.value
+    s = StepOrder(store, seed=3)
+    for d, step in zip(s.positions, EIGHT_STEPS):
+        d.value = step.name
+    s.check.click()
+    assert "得分：8 / 8" in s.feedback.value
+    from qingfeng.bank import load_bank
+
+    bank = load_bank(REPO / "exams" / "bank")
+    q = SelfCheck(bank, "预警处置", n=4, store=store, seed=2)
+    q.check.click()  # nothing answered: every item 0, explanations shown
+    assert q.feedback.value.count("未作答") == 4 and "解析" in q.feedback.value
+    v = ProgressView(store)
+    assert "思想道德风险" in v.table.value and v.chart.value[:4] == b"\x89PNG"
+
+
+def test_gather_a_class_into_one_workbook(tmp_path):
+    for name in ("甲", "乙"):
+        s = ProgressStore(tmp_path / name / ".qingfeng" / "progress.sqlite", learner=name)
+        s.record("案例定级", "PG-012", "思想道德风险", 3, 4)
+    (tmp_path / "坏的").mkdir()
+    (tmp_path / "坏的" / "progress.sqlite").write_bytes(b"not sqlite")
+    out = tmp_path / "class.xlsx"
+    r = CliRunner().invoke(cli, ["progress", "gather", str(tmp_path), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "已汇总 2 名学员、2 条练习记录" in r.output and "跳过无法读取的文件" in r.output
+    ws = openpyxl.load_workbook(out)["练习记录"]
+    assert [c.value for c in ws[1]][:3] == ["学员", "练习", "题目"]

@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8888
+ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: run test test-fast bench install browser clean
 
@@ -22,7 +23,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/qingfeng setup
 	@echo "正在启动 JupyterLab：请在浏览器打开下面打印的 http://$(HOST):$(PORT)/lab?token=… 地址（Ctrl+C 停止）"
-	$(BIN)/jupyter lab --no-browser --ip=$(HOST) --port=$(PORT) --ServerApp.root_dir="$(CURDIR)"
+	$(BIN)/jupyter lab --no-browser --ip=$(HOST) --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.app_settings_dir="$(CURDIR)/jupyterlab-settings" $(ROOTFLAG)
 
 ## make browser: Debian chromium for the real-browser test (needs root or sudo)
 browser:

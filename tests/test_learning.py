@@ -40,6 +40,14 @@ def test_a_fully_right_answer_scores_every_part(cases):
     assert "移送" not in "".join(ex.correct_actions(c))
 
 
+def test_further_categories_are_compared_with_the_annotation(cases):
+    c = by_id(cases, "S004-01")  # 业务流程风险, 制度机制风险
+    same = ex.check_case(c, ex.CaseAnswer("业务流程风险", ("制度机制风险",)))
+    assert "另标注了制度机制风险，你的判断一致" in same.parts[0].message
+    off = ex.check_case(c, ex.CaseAnswer("业务流程风险", ("外部环境风险",)))
+    assert "多选了外部环境风险" in off.parts[0].message and "漏了制度机制风险" in off.parts[0].message
+
+
 def test_feedback_explains_with_the_grading_reasons_and_the_real_disposal(cases):
     c = by_id(cases, "S004-01")
     fb = ex.check_case(c, ex.CaseAnswer("制度机制风险", (), "二级", "橙", ()))

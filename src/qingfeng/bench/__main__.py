@@ -4,6 +4,10 @@ from __future__ import annotations
 import argparse
 
 from ..project import find_project
+import tempfile
+from pathlib import Path
+
+from .feedback import run_feedback_bench
 from .marking import run_marking_bench
 from .statistics import run_stats_bench
 
@@ -14,6 +18,8 @@ def main() -> None:
     parser.add_argument("--nbgrader-sample", type=int, default=20, help="用 nbgrader autograde 计时的份数（默认 20）")
     args = parser.parse_args()
     project = find_project()
+    with tempfile.TemporaryDirectory() as tmp:
+        print("\n".join(run_feedback_bench(project, Path(tmp) / "progress.sqlite").lines()))
     print("\n".join(run_stats_bench(args.n).lines()))
     marking = run_marking_bench(project, n=args.n, nbgrader_n=args.nbgrader_sample)
     print("\n".join(marking.lines()))

@@ -34,6 +34,7 @@ class CaseGrader:
         self.shuffle = W.Button(description="随机换一个", icon="random")
         self.case_html = W.HTML()
         self.primary = W.Dropdown(options=CATEGORY_CHOICES, value=None, description="主要类别")
+        self.others = W.SelectMultiple(options=CATEGORY_CHOICES, rows=5, description="其他类别")
         self.level = W.ToggleButtons(options=LEVEL_CHOICES, value=None, description="风险等级")
         self.warning = W.ToggleButtons(options=WARNING_CHOICES, value=None, description="预警颜色")
         self.actions = W.SelectMultiple(options=all_disposal_actions(), rows=9, description="处置措施",
@@ -49,7 +50,8 @@ class CaseGrader:
         self.widget = W.VBox([
             W.HTML("<h4>给真实案例定级</h4>"), W.HBox([self.category, self.level_filter, self.post]),
             W.HBox([self.case, self.shuffle]), self.case_html,
-            W.HTML("<b>你的研判</b>（按住 Ctrl 可多选处置措施）"), self.primary, self.level, self.warning, self.actions,
+            W.HTML("<b>你的研判</b>（按住 Ctrl 可多选其他类别和处置措施）"), self.primary, self.others, self.level, self.warning,
+            self.actions,
             self.submit, self.feedback])
 
     def matching(self) -> list[Case]:
@@ -88,6 +90,7 @@ class CaseGrader:
         for w in (self.primary, self.level, self.warning):
             w.value = None
         self.actions.value = ()
+        self.others.value = ()
         if c is None:
             return
         amount = f"；涉及金额约 {c.amount_yuan:,.0f} 元" if c.amount_yuan else ""
@@ -101,7 +104,8 @@ class CaseGrader:
         if c is None:
             self.feedback.value = "<i>请先选择一个案例。</i>"
             return
-        answer = CaseAnswer(self.primary.value, (), self.level.value, self.warning.value, tuple(self.actions.value))
+        answer = CaseAnswer(self.primary.value, tuple(self.others.value), self.level.value, self.warning.value,
+                            tuple(self.actions.value))
         fb = check_case(c, answer)
         self.feedback.value = feedback_html(fb, f"案例 {c.id} 的讲解")
         if self.store:

@@ -86,9 +86,7 @@ def check_case(case: Case, answer: CaseAnswer) -> Feedback:
     if picked is None:
         parts.append(PartFeedback("风险类别", False, 0.0, f"没有选择主要风险类别。本案主要是{truth[0].name}：{definition.text}（{definition.source}）"))
     elif picked == truth[0]:
-        extra = [c.name for c in truth[1:]]
-        tail = f"案例库另标注了{'、'.join(extra)}。" if extra else ""
-        parts.append(PartFeedback("风险类别", True, 1.0, f"正确，主要是{truth[0].name}。{tail}"))
+        parts.append(PartFeedback("风险类别", True, 1.0, f"正确，主要是{truth[0].name}。{_others_note(truth, answer.others)}"))
     else:
         also = "（它也是本案涉及的类别，但不是主要的）" if picked in truth else ""
         parts.append(PartFeedback("风险类别", False, 0.5 if picked in truth else 0.0,
@@ -126,6 +124,23 @@ def check_case(case: Case, answer: CaseAnswer) -> Feedback:
     msg.append(f"真实处置：{case.disposal}（来源：{case.source.label()}）")
     parts.append(PartFeedback("处置措施", not wrong and not missed, round(share, 2), "".join(msg)))
     return Feedback(tuple(parts), footer=f"风险点：{ann.risk_point}")
+
+
+def _others_note(truth: list, others: tuple[str, ...]) -> str:
+    """What the learner said about the further categories, against the library's annotation."""
+    want = {c.name for c in truth[1:]}
+    said = {c.name for c in map(_cat, others) if c is not None and c != truth[0]}
+    if not want and not said:
+        return ""
+    note = f"案例库另标注了{'、'.join(sorted(want))}" if want else "案例库没有标注其他类别"
+    if said == want:
+        return note + "，你的判断一致。"
+    bits = []
+    if said - want:
+        bits.append(f"你多选了{'、'.join(sorted(said - want))}")
+    if want - said:
+        bits.append(f"漏了{'、'.join(sorted(want - said))}")
+    return note + "；" + "，".join(bits) + "。"
 
 
 def explore(values: dict) -> tuple[str, list[str]]:

@@ -1,0 +1,73 @@
+"""Real-browser helpers: Debian chromium driven by Playwright, and a JupyterLab server on loopback."""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+SETTINGS = Path(__file__).resolve().parents[1] / "jupyterlab-settings"  # the same settings make run uses
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def need_chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium 未安装（make test 会先运行 scripts/install-browser.sh）")
+
+
+@contextlib.contextmanager
+def browser():
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def jupyterlab(root: Path, tmp: Path, env: dict[str, str] | None = None):
+    port, token = free_port(), "qingfeng-test-token"
+    full_env = {**os.environ, "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"), **(env or {})}
+    log = open(tmp / "jupyterlab.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+                             f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
+                             f"--LabApp.app_settings_dir={SETTINGS}",
+                             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                             *(["--allow-root"] if os.geteuid() == 0 else [])],
+                            env=full_env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("JupyterLab 没有启动：" + (tmp / "jupyterlab.log").read_text()[-2000:])
+        yield base, token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

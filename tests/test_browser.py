@@ -1,0 +1,56 @@
+"""Real browser (Debian chromium via Playwright): a course notebook in JupyterLab, and the statistics report."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from .browser import browser, jupyterlab
+
+REPO = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+SHOTS = Path("/tmp/qingfeng-screenshots")
+
+
+def test_case_grading_exercise_in_jupyterlab(tmp_path):
+    SHOTS.mkdir(exist_ok=True)
+    notebook = "courses/06_案例研判.ipynb"
+    with jupyterlab(REPO, tmp_path, {"QINGFENG_PROGRESS": str(tmp_path / "progress.sqlite")}) as (base, token), browser() as b:
+        page = b.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/lab/tree/{quote(notebook)}?token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-mod-idle", timeout=60_000, state="attached")
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        for _ in range(8):  # title … the first case-grading exercise (cell 7)
+            page.keyboard.press("Shift+Enter")
+            page.wait_for_timeout(300)
+        grader = page.locator(".widget-vbox", has_text="给真实案例定级").first
+        grader.wait_for(timeout=60_000)
+        grader.locator(".widget-dropdown", has_text="主要类别").locator("select").select_option(index=1)
+        grader.locator("button", has_text="一级（高）").click()
+        grader.locator("button", has_text="红").click()
+        grader.locator("button", has_text="提交").click()
+        feedback = grader.locator(".qf-feedback")
+        feedback.wait_for(timeout=30_000)
+        text = feedback.inner_text()
+        page.screenshot(path=str(SHOTS / "case-grading.png"), full_page=False)
+        assert page.get_by_text("文件", exact=True).first.is_visible()  # JupyterLab's own menus in Chinese
+        assert "风险类别" in text and "风险等级" in text and "预警颜色" in text and "处置措施" in text
+        assert "得分：" in text and "真实处置" in text and "第二十八条" in text
+
+
+def test_statistics_report_renders_in_chromium(tmp_path):
+    from qingfeng.bench.statistics import simulated_table
+    from qingfeng.stats.report import build_report, write_report
+
+    SHOTS.mkdir(exist_ok=True)
+    files = write_report(build_report(simulated_table(300)), tmp_path)
+    with browser() as b:
+        page = b.new_page(viewport={"width": 1200, "height": 1600})
+        page.goto(files["html"].as_uri())
+        assert "考试统计" in page.locator("h1").inner_text()
+        widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
+        assert len(widths) == 4 and all(w > 300 for w in widths)
+        assert "模拟数据" in page.inner_text("body") and page.locator("table").count() >= 8
+        page.screenshot(path=str(SHOTS / "stats-report.png"), full_page=False)

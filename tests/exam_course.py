@@ -2,26 +2,19 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 
+from qingfeng.project import copy_project as _copy, find_project
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in ("qingfeng.toml", "nbgrader_config.py"):
-        shutil.copy(REPO / name, dest / name)
-    shutil.copytree(REPO / "risk_case_library", dest / "risk_case_library")
-    (dest / "exams").mkdir()
-    shutil.copy(REPO / "exams" / "nbgrader_config.py", dest / "exams" / "nbgrader_config.py")
-    for sub in ("bank", "blueprints"):
-        shutil.copytree(REPO / "exams" / sub, dest / "exams" / sub)
-    return dest
+    return _copy(find_project(REPO), dest).root
 
 
 def run_nbgrader(cwd: Path, *args: str) -> str:

@@ -8,11 +8,12 @@ copied course folder is independent.
 from __future__ import annotations
 
 import os
+import shutil
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MARKER", "ProjectNotFound", "Project", "find_project"]
+__all__ = ["MARKER", "ProjectNotFound", "Project", "find_project", "copy_project"]
 
 MARKER = "qingfeng.toml"
 
@@ -84,3 +85,24 @@ def find_project(root: str | os.PathLike | None = None, start: str | os.PathLike
         if (folder / MARKER).is_file():
             return Project(folder)
     raise ProjectNotFound(f"从 {here} 向上没有找到清风项目（含 {MARKER} 的文件夹）；请进入项目文件夹，或用 --root 指定")
+
+
+def copy_project(source: Project, dest: Path, config: str | None = None) -> Project:
+    """A fresh project at ``dest`` with the source's settings, case library, bank and blueprints.
+
+    Gradebook, submissions and built exams are not copied.  ``config`` replaces
+    qingfeng.toml (e.g. a demo marked as simulated).  Used by benchmarks, the
+    demo and tests, so none of them ever touches the real course folder.
+    """
+    dest.mkdir(parents=True)
+    if config is None:
+        shutil.copy(source.config_file, dest / MARKER)
+    else:
+        (dest / MARKER).write_text(config, encoding="utf-8")
+    shutil.copy(source.root / "nbgrader_config.py", dest / "nbgrader_config.py")
+    shutil.copytree(source.cases_dir.parent, dest / "risk_case_library")
+    (dest / "exams").mkdir()
+    shutil.copy(source.exams_dir / "nbgrader_config.py", dest / "exams" / "nbgrader_config.py")
+    for sub in ("bank", "blueprints"):
+        shutil.copytree(source.exams_dir / sub, dest / "exams" / sub)
+    return find_project(dest)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-__all__ = ["SheetError", "SheetRows", "RowError", "read_table"]
+__all__ = ["SheetError", "SheetRows", "RowError", "read_table", "score_cell"]
 
 
 class SheetError(ValueError):
@@ -102,3 +102,16 @@ def _read_csv(path: Path) -> SheetRows:
             continue
         rows.append((n, {h: v for h, v in zip(headers, values) if h}))
     return SheetRows(headers, rows)
+
+
+def score_cell(raw: object, max_points: float) -> tuple[float | None, str | None]:
+    """A points cell: (value, None), (None, None) when empty, or (None, Chinese problem)."""
+    if raw is None or str(raw).strip() == "":
+        return None, None
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        return None, f"“{raw}”不是数字得分"
+    if not 0 <= value <= max_points:
+        return None, f"得分 {value:g} 超出范围（0～{max_points:g}）"
+    return value, None

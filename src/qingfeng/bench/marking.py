@@ -20,8 +20,7 @@ from ..demo.simulate import Candidate, simulate_answers, write_submission
 from ..exam import course
 from ..exam.fast_marking import mark_exam
 from ..exam.keys import read_key
-from ..project import Project
-from .workspace import scratch_project
+from ..project import Project, copy_project
 
 __all__ = ["MarkingBench", "run_marking_bench"]
 EXAM = "yumin-sample"
@@ -68,7 +67,7 @@ def _scores(db: Path, students: set[str]) -> dict:
 
 def run_marking_bench(project: Project, n: int = 4500, nbgrader_n: int = 20, seed: int = 2026) -> MarkingBench:
     with tempfile.TemporaryDirectory(prefix="qingfeng-bench-") as tmp:
-        fast = scratch_project(project, Path(tmp) / "fast")
+        fast = copy_project(project, Path(tmp) / "fast")
         course.build_exam(fast, EXAM, EXAM)
         course.generate(fast, EXAM)
         key = read_key(fast.exams_dir, EXAM)
@@ -80,7 +79,7 @@ def run_marking_bench(project: Project, n: int = 4500, nbgrader_n: int = 20, see
             write_submission(released, fast.exams_dir, EXAM, cand.id, simulate_answers(key, cand, rng, trouble=0.03,
                                                                                          marker=str(Path(tmp) / "ran")))
             students.append(cand.id)
-        slow = scratch_project(project, Path(tmp) / "slow")
+        slow = copy_project(project, Path(tmp) / "slow")
         shutil.copytree(fast.exams_dir / "source", slow.exams_dir / "source")
         shutil.copytree(fast.exams_dir / "keys", slow.exams_dir / "keys")
         shutil.copy(fast.exams_dir / "gradebook.db", slow.exams_dir / "gradebook.db")

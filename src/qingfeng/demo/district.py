@@ -19,7 +19,7 @@ from ..exam.fast_marking import mark_exam
 from ..exam.gradebook_writer import MarkedSubmission, load_cell_map, write_marks
 from ..exam.keys import read_key
 from ..exam.roster import import_roster
-from ..project import Project, find_project
+from ..project import Project, copy_project
 from ..risk import CATEGORY_NAMES
 from .simulate import typed_answer, write_submission
 
@@ -31,24 +31,12 @@ POSTS = ("科长", "副科长", "科员", "会计", "执法人员", "驾驶员")
 EXAM = "demo-simulated"
 
 
-def _copy_project(source: Project, dest: Path) -> Project:
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    (dest / "qingfeng.toml").write_text("# 模拟演示项目（由 qingfeng demo 生成，全部为模拟数据）\n[demo]\nsimulated = true\n", encoding="utf-8")
-    shutil.copy(source.root / "nbgrader_config.py", dest / "nbgrader_config.py")
-    shutil.copytree(source.cases_dir.parent, dest / "risk_case_library")
-    (dest / "exams").mkdir()
-    shutil.copy(source.exams_dir / "nbgrader_config.py", dest / "exams" / "nbgrader_config.py")
-    for sub in ("bank", "blueprints"):
-        shutil.copytree(source.exams_dir / sub, dest / "exams" / sub)
-    return find_project(dest)
-
-
 def build_demo(source: Project, dest: Path, n: int = 600, seed: int = 2026, progress=None) -> Project:
     """Create a simulated project at ``dest`` with ``n`` candidates marked on the 60-item district paper."""
     rng = random.Random(seed)
-    demo = _copy_project(source, dest)
+    if dest.exists():
+        shutil.rmtree(dest)
+    demo = copy_project(source, dest, "# 模拟演示项目（由 qingfeng demo 生成，全部为模拟数据）\n[demo]\nsimulated = true\n")
     deadline = dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     course.build_exam(demo, "district-quarterly", EXAM, seed=seed, deadline=deadline)
     course.generate(demo, EXAM)

@@ -19,7 +19,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..chinese_text import compact, normalise
-from ..spreadsheet import RowError, SheetError, read_table
+from ..spreadsheet import RowError, SheetError, read_table, score_cell
 from .answers import AnswerRead, choice_letters, judgement
 from .fast_marking import MarkReport, commit, marking_session, stage_autograded
 from .gradebook_writer import MarkedSubmission
@@ -123,16 +123,11 @@ def read_answer_sheet(path: Path, key: ExamKey, known: set[str]) -> tuple[list[S
             raw = get.get(header)
             text = normalise(raw)
             if col.kind in ("简答", "论述"):
-                if text == "":
-                    continue
-                try:
-                    pts = float(text)
-                except ValueError:
-                    errs.append(RowError(row_no, header, f"“{text}”不是数字得分"))
-                    continue
-                if not 0 <= pts <= col.max_points:
-                    errs.append(RowError(row_no, header, f"得分 {pts:g} 超出范围（0～{col.max_points:g}）"))
-                values[col.item_id] = pts
+                pts, problem = score_cell(text, col.max_points)
+                if problem:
+                    errs.append(RowError(row_no, header, problem))
+                elif pts is not None:
+                    values[col.item_id] = pts
             elif col.kind == "填空":
                 blanks = list(values.get(col.item_id, ()))
                 blanks += [""] * (col.blank - len(blanks))

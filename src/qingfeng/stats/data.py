@@ -25,7 +25,7 @@ from ..exam.cell_marking import answer_sources
 from ..exam.keys import ExamKey, item_labels, read_key
 from ..exam.roster import load_roster
 from ..project import Project
-from ..spreadsheet import RowError, SheetError, read_table
+from ..spreadsheet import RowError, SheetError, read_table, score_cell
 
 __all__ = ["ScoreTable", "item_frame", "load_gradebook", "load_plain_table", "ROSTER_COLUMNS"]
 
@@ -149,18 +149,10 @@ def load_plain_table(path: Path, items: pd.DataFrame, roster: pd.DataFrame, exam
         seen[sid] = row_no
         vals = {}
         for iid, max_pts in items["满分"].items():
-            raw = cells.get(iid)
-            if raw is None or str(raw).strip() == "":
-                vals[iid] = np.nan
-                continue
-            try:
-                v = float(raw)
-            except ValueError:
-                errors.append(RowError(row_no, iid, f"“{raw}”不是数字"))
-                continue
-            if not 0 <= v <= max_pts:
-                errors.append(RowError(row_no, iid, f"得分 {v:g} 超出范围（0～{max_pts:g}）"))
-            vals[iid] = v
+            v, problem = score_cell(cells.get(iid), max_pts)
+            if problem:
+                errors.append(RowError(row_no, iid, problem))
+            vals[iid] = np.nan if v is None else v
         data[sid] = vals
     if errors:
         return None, errors

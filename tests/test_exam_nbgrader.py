@@ -211,3 +211,14 @@ def test_answers_revealed_only_after_the_deadline(marked):
     html = (project.exams_dir / "feedback" / "c05" / EXAM / f"{EXAM}.html").read_text(encoding="utf-8")
     assert "参考答案" in html and "解析" in html and re.search("诫勉纠错", html)
     assert "MARK SCHEME" not in html and "cell_marking" not in html
+
+
+def test_markers_see_the_rubric_in_the_notebook_formgrader_renders(marked):
+    project, _ = marked
+    autograded = (project.exams_dir / "autograded" / "c01" / EXAM / f"{EXAM}.ipynb").read_text(encoding="utf-8")
+    assert "评分要点（仅阅卷人可见）" in autograded
+    key = read_key(project.exams_dir, EXAM)
+    first_point = key.item("YM-JD-01").rubric[0][0]
+    assert first_point in autograded
+    release = (project.exams_dir / "release" / EXAM / f"{EXAM}.ipynb").read_text(encoding="utf-8")
+    assert first_point not in release

@@ -137,3 +137,21 @@ def test_rendered_notebook_is_valid_nbgrader_and_carries_no_key(bank):
     assert "财产损失" not in text and "诫勉纠错" not in text  # blank answers are nowhere in the notebook
     tests = [c for c in nb.cells if c.metadata["nbgrader"].get("grade_id", "").startswith("test-")]
     assert len(tests) == 28 and sum(c.metadata["nbgrader"]["points"] for c in tests) == 39
+
+
+def test_accept_also_is_relabelled_with_the_shuffled_options(bank, tmp_path):
+    from dataclasses import replace
+
+    original = bank.items["YM-XZ-02"]
+    item = replace(original, accept_also=("C",), basis="开放")
+    bank.items["YM-XZ-02"] = item
+    try:
+        bp = load_blueprint(_write(tmp_path, {"title": "t", "shuffle_options": True, "sections": [
+            {"title": "x", "type": "单选", "items": ["YM-XZ-02"], "points": 1}]}))
+        for seed in range(6):
+            pi = build_paper(bp, bank, seed).items[0]
+            printed = dict(pi.options)
+            assert {printed[k] for k in pi.also} == {item.option_map["C"]}
+            assert {printed[k] for k in pi.key} == {item.option_map[k] for k in item.key}
+    finally:
+        bank.items["YM-XZ-02"] = original

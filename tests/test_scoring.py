@@ -97,3 +97,12 @@ def test_broken_answers_cost_only_zero_with_a_chinese_reason():
     for typed, word in (('作答 = "A', "格式被改坏"), ("import os", "程序代码"), ('作答 = ""', "未作答")):
         r = score(KeyEntry("S", "单选", 1.0, ("A",), OPTS), read_answer(typed))
         assert r.points == 0 and word in r.detail
+
+
+def test_open_items_accept_their_reasonable_variants():
+    judge = KeyEntry("J", "判断", 1.0, ("对",), also=("错",))
+    assert score(judge, read_answer('作答 = "错"')).points == 1.0 and score(judge, read_answer('作答 = "对"')).points == 1.0
+    assert score(judge, read_answer('作答 = "?"')).points == 0
+    single = KeyEntry("S", "单选", 1.0, ("B",), OPTS, also=("D",))
+    assert [score(single, read_answer(f'作答 = "{t}"')).points for t in "BDA"] == [1.0, 1.0, 0.0]
+    assert score(single, read_answer('作答 = "BD"')).points == 0.0

@@ -65,6 +65,7 @@ def item_from_mapping(d: dict, file: str) -> Item:
         case=str(tags.get("case", "") or ""),
         options=tuple((str(k).strip().upper(), str(v)) for k, v in (d.get("options") or {}).items()),
         key=key_t,
+        accept_also=tuple(str(a).strip().upper() if kind == "单选" else str(a).strip() for a in _tuple(d.get("accept_also"))),
         scoring=str(d.get("scoring") or (DEFAULT_MULTI_RULE if kind == "多选" else "")),
         blanks=blanks,
         unordered=tuple(tuple(int(n) for n in g) for g in d.get("unordered") or []),

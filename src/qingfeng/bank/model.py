@@ -43,6 +43,7 @@ class Item:
     case: str = ""
     options: tuple[tuple[str, str], ...] = ()  # (letter, text) in bank order
     key: tuple[str, ...] = ()  # letters for choice items, ("对",)/("错",) for 判断
+    accept_also: tuple[str, ...] = ()  # 单选/判断 whose answer is genuinely open: other answers given full marks
     scoring: str = ""  # 多选 rule
     blanks: tuple[Blank, ...] = ()
     unordered: tuple[tuple[int, ...], ...] = ()  # groups of 1-based blank numbers

@@ -96,6 +96,14 @@ def _check(it: Item, case_ids: set[str] | None) -> list[BankProblem]:
     elif it.type == "判断":
         if it.key not in (("对",), ("错",)):
             bad("key", f"判断题答案应为 对 或 错，现在是“{'、'.join(it.key)}”")
+    if it.accept_also:
+        allowed = {k for k, _ in it.options} if it.type == "单选" else {"对", "错"}
+        if it.type not in ("单选", "判断"):
+            bad("accept_also", "只有单选题、判断题可以另设可接受的答案")
+        elif not set(it.accept_also) <= allowed - set(it.key):
+            bad("accept_also", f"另接受的答案“{'、'.join(it.accept_also)}”应是答案之外的已有选项")
+        elif it.basis != "开放":
+            bad("accept_also", "另接受答案的题目，答案依据应标为“开放”，并在解析中说明理由")
     elif it.type in SUBJECTIVE_TYPES:
         if not it.rubric:
             bad("rubric", "简答、论述题需要评分要点")

@@ -55,11 +55,12 @@ class ExamKey:
 
 def answer_text(pi: PaperItem) -> str:
     it = pi.item
+    also = f"（也接受：{'、'.join(pi.also)}）" if pi.also else ""
     if it.type in ("单选", "多选"):
         opts = dict(pi.options)
-        return "；".join(f"{k}. {opts[k]}" for k in pi.key)
+        return "；".join(f"{k}. {opts[k]}" for k in pi.key) + also
     if it.type == "判断":
-        return pi.key[0]
+        return pi.key[0] + also
     if it.type == "填空":
         return "；".join(f"（{n}）{' / '.join(b.accept)}" for n, b in enumerate(it.blanks, start=1))
     return it.reference or "；".join(r.point for r in it.rubric)

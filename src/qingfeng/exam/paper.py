@@ -26,6 +26,7 @@ class PaperItem:
     options: tuple[tuple[str, str], ...]  # (printed letter, text), after shuffling
     key: tuple[str, ...]  # printed letters (choice) or 对/错
     drawn_for: str = ""  # the quota (category or topic) this item was drawn to fill
+    also: tuple[str, ...] = ()  # accept_also, as printed on this paper
 
     @property
     def id(self) -> str:
@@ -35,7 +36,7 @@ class PaperItem:
         it = self.item
         return KeyEntry(
             item_id=it.id, type=it.type, points=it.points, key=self.key, options=self.options, scoring=it.scoring,
-            blanks=tuple((b.accept, b.points) for b in it.blanks), unordered=it.unordered,
+            blanks=tuple((b.accept, b.points) for b in it.blanks), unordered=it.unordered, also=self.also,
         )
 
 
@@ -118,15 +119,16 @@ def _with_points(it: Item, each: float | None) -> Item:
     return replace(it, points=each)
 
 
-def _shuffle_options(it: Item, rng: random.Random, shuffle: bool) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+def _shuffle_options(it: Item, rng: random.Random, shuffle: bool):
+    """(printed options, key, accept_also) with letters as printed on this paper."""
     if it.type not in ("单选", "多选"):
-        return (), it.key
+        return (), it.key, it.accept_also
     order = list(it.options)
     if shuffle:
         rng.shuffle(order)
     printed = tuple((chr(ord("A") + n), text) for n, (_, text) in enumerate(order))
     relabel = {orig: chr(ord("A") + n) for n, (orig, _) in enumerate(order)}
-    return printed, tuple(sorted(relabel[k] for k in it.key))
+    return printed, tuple(sorted(relabel[k] for k in it.key)), tuple(sorted(relabel[k] for k in it.accept_also))
 
 
 def build_paper(blueprint: Blueprint, bank: Bank, seed: int = 0) -> Paper:
@@ -147,8 +149,8 @@ def build_paper(blueprint: Blueprint, bank: Bank, seed: int = 0) -> Paper:
             raise BlueprintError(f"{where}：所选题目共 {total:g} 分，与本部分规定的 {sec.points:g} 分不符（可用 points_each 统一每题分值）")
         items = []
         for k, (it, tag) in enumerate(drawn, start=1):
-            options, key = _shuffle_options(it, rng, blueprint.shuffle_options)
-            items.append(PaperItem(k, it, options, key, tag))
+            options, key, also = _shuffle_options(it, rng, blueprint.shuffle_options)
+            items.append(PaperItem(k, it, options, key, tag, also))
         heading = f"{SECTION_NUMERALS[n]}、{sec.title}"
         sections.append(PaperSection(heading, sec, tuple(items)))
     return Paper(blueprint, seed, tuple(sections))

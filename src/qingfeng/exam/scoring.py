@@ -33,6 +33,7 @@ class KeyEntry:
     scoring: str = ""
     blanks: tuple[tuple[tuple[str, ...], float], ...] = ()  # (accepted answers, points)
     unordered: tuple[tuple[int, ...], ...] = ()
+    also: tuple[str, ...] = ()  # further answers given full marks (an open 单选/判断)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def score(entry: KeyEntry, answer: AnswerRead) -> ItemScore:
         said = judgement(answer.value)
         if said is None:
             return ItemScore(entry.item_id, 0.0, entry.points, "unreadable", "没有读出“对”或“错”，本题记 0 分")
-        ok = (said,) == entry.key
+        ok = (said,) == entry.key or said in entry.also
         return ItemScore(entry.item_id, float(entry.points) if ok else 0.0, entry.points, "correct" if ok else "wrong",
                          "判断正确" if ok else "判断错误")
     raise ValueError(f"题型“{entry.type}”不能自动评分")
@@ -80,7 +81,7 @@ def _score_choice(entry: KeyEntry, value: object) -> ItemScore:
     if chosen is None:
         return ItemScore(entry.item_id, 0.0, entry.points, "unreadable", "没有读出有效的选项字母，本题记 0 分")
     key = frozenset(entry.key)
-    if chosen == key:
+    if chosen == key or (entry.type == "单选" and len(chosen) == 1 and next(iter(chosen)) in entry.also):
         return ItemScore(entry.item_id, float(entry.points), entry.points, "correct", "选择正确")
     if entry.type == "单选":
         msg = "单选题只能选一个选项" if len(chosen) > 1 else "选择错误"

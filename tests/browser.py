@@ -55,7 +55,8 @@ def jupyterlab(root: Path, tmp: Path, env: dict[str, str] | None = None):
                              f"--LabApp.app_settings_dir={SETTINGS}",
                              "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                              *(["--allow-root"] if os.geteuid() == 0 else [])],
-                            env=full_env, stdout=log, stderr=subprocess.STDOUT)
+                            env=full_env, stdout=log, stderr=subprocess.STDOUT,
+                            cwd=root)  # nbgrader's formgrader reads nbgrader_config.py from the working directory
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(120):

@@ -54,3 +54,42 @@ def test_statistics_report_renders_in_chromium(tmp_path):
         assert len(widths) == 4 and all(w > 300 for w in widths)
         assert "模拟数据" in page.inner_text("body") and page.locator("table").count() >= 8
         page.screenshot(path=str(SHOTS / "stats-report.png"), full_page=False)
+
+
+def test_essay_hand_marking_in_formgrader_shows_the_rubric_and_saves(tmp_path):
+    from qingfeng.exam import course
+    from qingfeng.project import find_project
+
+    from .exam_course import copy_project, take_exam
+
+    SHOTS.mkdir(exist_ok=True)
+    project = find_project(copy_project(tmp_path / "proj"))
+    exam = "yumin-sample"
+    course.build_exam(project, exam, exam)
+    course.generate(project, exam)
+    course.release(project, exam)
+    take_exam(project.root, exam, "c01", {"YM-XZ-01": '作答 = "A"'}, {"YM-JD-01": "廉政风险产生的原因：教育、制度、监督不到位。"})
+    course.collect(project, exam)
+    course.autograde(project, exam)
+    with course.open_gradebook(project) as gb:
+        nb_id = gb.find_submission_notebook(exam, exam, "c01").id
+    with jupyterlab(project.root, tmp_path) as (base, token), browser() as b:
+        page = b.new_page(viewport={"width": 1300, "height": 1200})
+        page.goto(f"{base}/lab?token={token}")  # log in as a marker would, through JupyterLab
+        page.wait_for_selector(".jp-LauncherCard, .jp-Launcher, #jp-main-dock-panel", timeout=60_000)
+        page.goto(f"{base}/formgrader/submissions/{nb_id}/")
+        score = page.locator("input.score#answer-YM-JD-01")
+        score.wait_for(timeout=60_000)
+        body = page.inner_text("body")
+        assert "评分要点（仅阅卷人可见）" in body and "廉政风险产生的原因" in body  # rubric next to the answer
+        score.fill("4")
+        score.press("Tab")
+        page.locator("textarea#answer-YM-JD-01-comment").fill("要点基本齐全")
+        page.locator("textarea#answer-YM-JD-01-comment").press("Tab")
+        page.wait_for_timeout(1500)
+        score.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "formgrader.png"))
+    with course.open_gradebook(project) as gb:
+        grade = gb.find_grade("answer-YM-JD-01", exam, exam, "c01")
+        comment = gb.find_comment("answer-YM-JD-01", exam, exam, "c01")
+        assert grade.manual_score == 4 and comment.manual_comment == "要点基本齐全"

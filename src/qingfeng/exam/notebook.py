@@ -117,11 +117,12 @@ def _objective_cells(pi: PaperItem, exam_id: str) -> list:
 
 def _subjective_cells(pi: PaperItem) -> list:
     it = pi.item
-    scheme = ["", "### BEGIN MARK SCHEME", "**评分要点（仅阅卷人可见）**", ""]
+    # HTML-comment delimiters: nbgrader finds them, and formgrader does not render them as headings
+    scheme = ["", "<!-- BEGIN MARK SCHEME -->", "**评分要点（仅阅卷人可见）**", ""]
     scheme += [f"{n}. {r.point}（{_pts(r.points)} 分）" for n, r in enumerate(it.rubric, start=1)]
     if it.reference:
         scheme += ["", f"参考答案：{it.reference}"]
-    scheme += ["### END MARK SCHEME"]
+    scheme += ["<!-- END MARK SCHEME -->"]
     task_src = _item_markdown(pi) + "\n\n<small>本题由阅卷人人工评分。</small>\n" + "\n".join(scheme)
     # The answer cell carries the points (nbgrader's "manually graded answer": untouched means 0);
     # the task cell only carries the stem and the mark scheme, so it is worth 0 points.

@@ -16,7 +16,7 @@ matplotlib.use("Agg", force=False)
 from matplotlib import font_manager  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
-__all__ = ["FONT_FILE", "use_chinese_font", "font_for"]
+__all__ = ["FONT_FILE", "use_chinese_font"]
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
@@ -34,8 +34,3 @@ def use_chinese_font() -> str:
     plt.rcParams["axes.unicode_minus"] = False
     return family
 
-
-def font_for(text: str) -> str:
-    """The font file matplotlib would use for ``text`` (tests check it is the CJK font, not a fallback)."""
-    use_chinese_font()
-    return font_manager.findfont(font_manager.FontProperties(family=plt.rcParams["font.sans-serif"][0]), fallback_to_default=False)

@@ -43,10 +43,6 @@ class Project:
         return self.exams_dir / "bank"
 
     @property
-    def courses_dir(self) -> Path:
-        return self.root / "courses"
-
-    @property
     def grading_dir(self) -> Path:
         return self.root / "grading"
 

@@ -48,7 +48,7 @@ class MarkingBench:
 
     def lines(self) -> list[str]:
         return [
-            f"评分基准（样卷规模：28 道客观题 + 8 道主观题；模拟考生作答）",
+            "评分基准（样卷规模：28 道客观题 + 8 道主观题；模拟考生作答）",
             f"  nbgrader autograde：{self.nbgrader_n} 份，用时 {self.nbgrader_seconds:.2f} 秒，每份 {self.nbgrader_per * 1000:.1f} 毫秒",
             f"  qingfeng mark     ：{self.n} 份，用时 {self.qingfeng_seconds:.2f} 秒，每份 {self.qingfeng_per * 1000:.2f} 毫秒",
             f"  每份速度比：{self.ratio:.0f} 倍（目标 ≥ 250 倍）；{self.n} 份总用时目标 ≤ 20 秒：{'达到' if self.qingfeng_seconds <= 20 else '未达到'}",

@@ -133,7 +133,7 @@ def _parse_factor(col: Column, text: str) -> str:
     return RATING_NAMES[parse_rating(text, label)]
 
 
-def complete(data: dict, row_no: int, errors: list[RowError]) -> None:
+def complete(data: dict) -> None:
     """Blank level ← grading function; blank warning ← level (001 第二十八条)."""
     ann = data.setdefault("annotation", {})
     if not ann.get("level"):
@@ -166,7 +166,7 @@ def import_sheet(path: Path, cases_dir: Path, dry_run: bool = False) -> ImportRe
     for row_no, cells in sheet.rows:
         errors: list[RowError] = []
         data = row_to_mapping(row_no, cells, columns, errors)
-        complete(data, row_no, errors)
+        complete(data)
         if data.get("id") and not ID_PATTERN.match(data["id"]):
             errors.append(RowError(row_no, "编号", f"编号“{data['id']}”格式不对：应为大写字母、数字和连字符，如 PG-012"))
         if not errors:

@@ -1,13 +1,10 @@
 """The case library on disk: one YAML file per case.
 
-Reading collects problems instead of stopping at the first bad file;
-writing is atomic per file (write a temporary file, then rename), so an
-interrupted save never leaves a half-written case behind.
+Reading collects problems instead of stopping at the first bad file.
+Writing goes through :mod:`.transaction`, all files or none.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +13,7 @@ import yaml
 from .model import Case, case_from_dict
 from .validation import Problem, check_duplicates, validate_case, validate_mapping
 
-__all__ = ["LoadedLibrary", "load_library", "dump_case", "write_case", "case_path"]
+__all__ = ["LoadedLibrary", "load_library", "dump_case", "case_path"]
 
 
 @dataclass
@@ -88,18 +85,3 @@ _Dumper.add_representer(str, _str_presenter)
 
 def dump_case(case: Case) -> str:
     return yaml.dump(case.to_dict(), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-
-
-def write_case(cases_dir: Path, case: Case) -> Path:
-    """Write one case atomically and return its path."""
-    cases_dir.mkdir(parents=True, exist_ok=True)
-    target = case_path(cases_dir, case.id)
-    fd, tmp = tempfile.mkstemp(dir=cases_dir, prefix=f".{case.id}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(dump_case(case))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target

@@ -255,18 +255,18 @@ def mark_exam(project: Project, exam_id: str, workers: int | None = None, progre
 def _run(jobs, workers, progress):
     workers = workers or min(2, os.cpu_count() or 1)
     if workers <= 1 or len(jobs) < 50:
-        it = map(_work, jobs)
-    else:
-        pool = ProcessPoolExecutor(workers)
-        it = pool.map(_work, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-    results = []
-    for r in it:
-        results.append(r)
+        return _collect(map(_work, jobs), progress)
+    with ProcessPoolExecutor(workers) as pool:
+        return _collect(pool.map(_work, jobs, chunksize=max(1, len(jobs) // (workers * 8))), progress)
+
+
+def _collect(results, progress) -> list:
+    out = []
+    for r in results:
+        out.append(r)
         if progress:
             progress(1)
-    if workers > 1 and len(jobs) >= 50:
-        pool.shutdown()
-    return results
+    return out
 
 
 def _publish(project: Project, exam_id: str, staging: Path, students: list[str]) -> None:

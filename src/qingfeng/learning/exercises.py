@@ -7,7 +7,7 @@ nonsense — and returns feedback; none of them raises.  The widgets in
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..cases import Case
 from ..risk import (CATEGORIES, EIGHT_STEPS, LUXI_EXAMPLE, MEASURES, PDCA, STAGES, TRANSFER, WARNINGS, Assessment,

@@ -28,7 +28,7 @@ def error_html(message: str) -> str:
     return f'<div class="qf-feedback" style="color:#b22222">{html.escape(message)}</div>'
 
 
-def safe_callback(target_attr: str):
+def safe_callback(target_attr: str, lead: str = "出错了，请换一个选择再试"):
     """Wrap a widget callback so that no input can raise: errors become a Chinese message in the panel."""
     def deco(fn):
         @wraps(fn)
@@ -37,6 +37,6 @@ def safe_callback(target_attr: str):
                 return fn(self, *args, **kwargs)
             except Exception as e:  # a widget must never raise on any input
                 log.exception("widget callback failed")
-                getattr(self, target_attr).value = error_html(f"出错了，请换一个选择再试：{e}")
+                getattr(self, target_attr).value = error_html(f"{lead}：{e}")
         return wrapper
     return deco

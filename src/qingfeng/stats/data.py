@@ -11,7 +11,6 @@ Two sources give the same table:
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from dataclasses import dataclass, field

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import ipywidgets as W
 
-from ..learning.render import error_html
+from ..learning.render import safe_callback
 from ..project import Project, find_project
 from .data import ScoreTable, load_gradebook
 from .report import Report, build_report, views, write_report
@@ -59,13 +59,10 @@ class StatsExplorer:
         else:
             self._load()
 
+    @safe_callback("status", "读取成绩失败")
     def _load(self, change=None) -> None:
-        try:
-            t = load_gradebook(self.project, self.exam.value)
-            t.simulated = bool(self.project.config().get("demo", {}).get("simulated"))
-        except Exception as e:  # a panel must never raise
-            self.status.value = error_html(f"读取成绩失败：{e}")
-            return
+        t = load_gradebook(self.project, self.exam.value)
+        t.simulated = bool(self.project.config().get("demo", {}).get("simulated"))
         self._table = t
         self.unit.options = [ALL, *sorted(t.roster["单位"].unique())]
         self.unit.value = ALL
@@ -77,12 +74,9 @@ class StatsExplorer:
         t = self._table if self.unit.value == ALL else for_unit(self._table, self.unit.value)
         return build_report(t)
 
+    @safe_callback("status", "统计失败")
     def _show(self, change=None) -> None:
-        try:
-            r = self.current()
-        except Exception as e:
-            self.status.value = error_html(f"统计失败：{e}")
-            return
+        r = self.current()
         if r is None:
             return
         self.status.value = "".join(f"<p style='background:#fff6e0;padding:4px'>{html.escape(n)}</p>" for n in r.notes)
@@ -96,13 +90,10 @@ class StatsExplorer:
                 parts.append(W.Image(value=r.charts[key], format="png", layout=W.Layout(max_width="760px")))
         self.body.children = parts
 
+    @safe_callback("status", "导出失败")
     def _export(self, _=None) -> None:
-        try:
-            r = self.current()
-            if r is None:
-                return
-            out = self.project.grading_dir / "报告" / r.table.exam_id
-            files = write_report(r, out)
-            self.status.value += f"<p>已导出到 {html.escape(str(Path(files['html']).parent))}</p>"
-        except Exception as e:
-            self.status.value = error_html(f"导出失败：{e}")
+        r = self.current()
+        if r is None:
+            return
+        files = write_report(r, self.project.grading_dir / "报告" / r.table.exam_id)
+        self.status.value += f"<p>已导出到 {html.escape(str(Path(files['html']).parent))}</p>"

@@ -14,7 +14,7 @@ from qingfeng.cli.main import cli
 from qingfeng.demo.district import EXAM, UNITS, build_demo
 from qingfeng.project import find_project
 from qingfeng.stats.data import load_gradebook, load_plain_table
-from qingfeng.stats.report import SIMULATED_NOTE, build_report, write_report
+from qingfeng.stats.report import SIMULATED_NOTE, build_report
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qingfeng.chinese_text import to_simplified
-from qingfeng.risk import (AFTERCARE, CATEGORIES, CATEGORY_NAMES, EIGHT_STEPS, MEASURES, PDCA, STAGES, SUPERVISION,
+from qingfeng.risk import (AFTERCARE, TRANSFER, CATEGORIES, CATEGORY_NAMES, EIGHT_STEPS, MEASURES, PDCA, STAGES, SUPERVISION,
                            WARNINGS, Level, category, measure, measures_for, parse_level, parse_warning, warning_for)
 from qingfeng.sources import SEEDS
 
@@ -102,3 +102,18 @@ def test_cited_seed_files_exist_and_key_terms_appear_in_them():
         for means in stage.means:
             assert means in texts["004"], means
     assert re.search("一级风险评定标准", texts["002"])
+
+
+def test_three_situations_are_kept_apart_as_001_does():
+    """001 第十四条 grades a risk point; 第二十六条/第二十八条(一)至(三) warn on 苗头; 第二十八条(四) refers violations."""
+    from qingfeng.risk import RISK_POINT, SIGN, VIOLATION, prescribed, situation, situation_for_disposal
+
+    assert [s.warns for s in (RISK_POINT, SIGN, VIOLATION)] == [False, True, False]
+    assert situation_for_disposal("制度整改") is RISK_POINT and situation_for_disposal("诫勉谈话") is SIGN
+    assert situation_for_disposal("移送司法") is VIOLATION and situation_for_disposal("其他") is None
+    assert prescribed(RISK_POINT, "一级").actions == () and prescribed(RISK_POINT, "一级").warning is None
+    assert prescribed(SIGN, "三级").warning.colour == "黄" and prescribed(SIGN, "一级").warning.colour == "红"
+    assert prescribed(VIOLATION, "一级").actions == (TRANSFER[0],) and prescribed(VIOLATION, "一级").warning is None
+    assert situation("苗头预警") is SIGN
+    with pytest.raises(ValueError, match="第二十八条"):
+        situation("罚款")

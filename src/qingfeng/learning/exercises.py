@@ -10,12 +10,12 @@ import random
 from dataclasses import dataclass
 
 from ..cases import Case
-from ..risk import (CATEGORIES, EIGHT_STEPS, LUXI_EXAMPLE, MEASURES, PDCA, STAGES, TRANSFER, WARNINGS, Assessment,
-                    Level, category, grade, parse_level, parse_warning, warning_for)
+from ..risk import (CATEGORIES, EIGHT_STEPS, LUXI_EXAMPLE, MEASURES, NO_WARNING, PDCA, STAGES, TRANSFER, WARNINGS,
+                    Assessment, GradeResult, Level, category, grade, parse_level, parse_warning, prescribed)
 
 __all__ = ["PartFeedback", "Feedback", "CaseAnswer", "check_case", "all_disposal_actions", "correct_actions",
            "PlacementTask", "pdca_tasks", "stage_tasks", "measure_tasks", "check_placement", "check_step_order",
-           "explore"]
+           "explore", "explore_result"]
 
 
 @dataclass(frozen=True)
@@ -57,17 +57,9 @@ def all_disposal_actions() -> list[str]:
     return out + [TRANSFER[0]]
 
 
-def correct_actions(case: Case) -> set[str]:
-    """The actions 第二十八条 prescribes for this case's warning, plus transfer where a violation was found."""
-    actions = set(warning_for(case.annotation.level).actions)
-    if case.disposal_kind in SANCTIONS:
-        actions.add(TRANSFER[0])
-    return actions
-
-
-# Disposals that establish a violation of discipline or law (第二十八条(四) “已构成违纪违法事实”);
-# 批评教育、诫勉谈话、组织处理 and rule changes do not.
-SANCTIONS = ("党纪轻处分", "党纪重处分", "开除党籍", "政务处分", "移送司法")
+def correct_actions(case: Case, level: Level | str | None = None) -> set[str]:
+    """What 001 prescribes for this case's situation (see :func:`qingfeng.risk.prescribed`)."""
+    return set(prescribed(case.annotation.situation_value, level or case.annotation.level).actions)
 
 
 def _cat(name: str | None):
@@ -97,26 +89,38 @@ def check_case(case: Case, answer: CaseAnswer) -> Feedback:
         said = parse_level(answer.level) if answer.level else None
     except ValueError:
         said = None
-    level_msg = f"{graded.explain()} 评级因素：{factor_text}。标注理由：{ann.reasoning}"
+    level_msg = f"{graded.explain()}。评级因素：{factor_text}。标注理由：{ann.reasoning}"
     if said == graded.level:
         parts.append(PartFeedback("风险等级", True, 1.0, "正确。" + level_msg))
     else:
         lead = "没有选择等级。" if said is None else f"不是{said.label}。"
         parts.append(PartFeedback("风险等级", False, 0.0, lead + level_msg))
-    right_warning = warning_for(graded.level)
+    sit = ann.situation_value
+    basis = said or graded.level  # warning and actions are judged against the learner's own level
+    rx = prescribed(sit, basis)
+    w_given = (answer.warning or "").strip()
     try:
-        w = parse_warning(answer.warning) if answer.warning else None
+        w = None if not w_given or w_given == NO_WARNING else parse_warning(w_given)
     except ValueError:
         w = None
-    w_msg = f"清新区办法第二十八条：按风险等级由低到高实行黄、橙、红三级预警，{graded.level.label}对应{right_warning.name}，发出{right_warning.notice}。"
-    parts.append(PartFeedback("预警颜色", w == right_warning, 1.0 if w == right_warning else 0.0,
-                              ("正确。" if w == right_warning else ("没有选择预警颜色。" if w is None else f"不是{w.name}。")) + w_msg))
-    want, got = correct_actions(case), set(answer.actions) & set(all_disposal_actions())
+    basis_txt = f"按你定的{basis.label}" if said else f"你没有定级，按本案的{basis.label}"
+    if rx.warning is None:
+        w_ok = w_given == NO_WARNING
+        w_msg = f"本案属于“{sit.name}”（{'、'.join(map(str, sit.source))}）：{sit.meaning}，{sit.response}。"
+        lead = "正确。" if w_ok else ("没有选择。" if not w_given else f"不应发{w.name if w else w_given}。")
+    else:
+        w_ok = w == rx.warning
+        w_msg = (f"本案属于“{sit.name}”：{sit.meaning}。清新区办法第二十八条按风险等级由低到高发黄、橙、红色预警，"
+                 f"{basis_txt}，应发{rx.warning.name}（{rx.warning.notice}）。")
+        lead = "正确。" if w_ok else ("没有选择预警颜色。" if not w_given else f"不是{w.name if w else w_given}。")
+    parts.append(PartFeedback("预警颜色", w_ok, 1.0 if w_ok else 0.0, lead + w_msg))
+    want, got = set(rx.actions), set(answer.actions) & set(all_disposal_actions())
     hit, wrong, missed = want & got, got - want, want - got
-    share = 0.0 if not got else max(0.0, (len(hit) - len(wrong)) / len(want))
-    msg = [f"{right_warning.name}的处置（第二十八条）：" + "；".join(right_warning.actions) + "。"]
-    if TRANSFER[0] in want:
-        msg.append(f"本案的真实处置是{case.disposal_kind}，属于“已构成违纪违法事实”，按第二十八条(四)还应移送相关部门处置。")
+    if want:
+        share = 0.0 if not got else max(0.0, (len(hit) - len(wrong)) / len(want))
+    else:
+        share = 1.0 if not got else 0.0
+    msg = [rx.explanation]
     if wrong:
         msg.append("多选了：" + "；".join(sorted(wrong)) + "。")
     if missed:
@@ -143,12 +147,19 @@ def _others_note(truth: list, others: tuple[str, ...]) -> str:
     return note + "；" + "，".join(bits) + "。"
 
 
-def explore(values: dict) -> tuple[str, list[str]]:
-    """The factor explorer: a level label and the reasons, or a Chinese note on bad input."""
+def explore_result(values: dict) -> GradeResult | str:
+    """The factor explorer's result: every seed's verdict and the teaching level, or a Chinese note on bad input."""
     try:
-        result = grade(Assessment.from_mapping(values))
+        return grade(Assessment.from_mapping(values))
     except (ValueError, TypeError) as e:
-        return "无法评定", [str(e)]
+        return str(e)
+
+
+def explore(values: dict) -> tuple[str, list[str]]:
+    """The factor explorer as text: the teaching level label and the reasons (each seed's verdict first)."""
+    result = explore_result(values)
+    if isinstance(result, str):
+        return "无法评定", [result]
     return result.level.label, [*result.reasons, "依据：" + "；".join(str(s) for s in result.sources)]
 
 
@@ -162,7 +173,7 @@ class PlacementTask:
 def pdca_tasks(rng: random.Random | None = None, n: int = 6) -> list[PlacementTask]:
     pool = [PlacementTask(a, p.name, f"{p.name}（{p.english}）环节：{'；'.join(p.activities)}（{p.source}）") for p in PDCA for a in p.activities]
     names = {p.key: p.name for p in PDCA}
-    pool += [PlacementTask(f"芦溪县：{item}", names[key], f"芦溪县把{title}放在 {key}（{names[key]}）环节（{src}）")
+    pool += [PlacementTask(f"芦溪县：{item}", names[key], f"芦溪县在 {key}（{names[key]}）环节{title}（{src}）")
              for key, title, items, src in LUXI_EXAMPLE for item in items]
     return _sample(pool, rng, n)
 
@@ -204,5 +215,5 @@ def check_step_order(order: list[str | None]) -> Feedback:
 
 
 LEVEL_CHOICES = tuple(lv.label for lv in Level)
-WARNING_CHOICES = tuple(w.colour for w in sorted(WARNINGS, key=lambda w: -w.level))
+WARNING_CHOICES = (*(w.colour for w in sorted(WARNINGS, key=lambda w: -w.level)), NO_WARNING)
 CATEGORY_CHOICES = tuple(c.name for c in CATEGORIES)

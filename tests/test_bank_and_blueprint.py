@@ -1,6 +1,7 @@
 """The bank validates; blueprints draw reproducible, equally covering papers or refuse clearly."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -201,3 +202,24 @@ def test_widened_blanks_follow_the_seed_wording(bank, item_id, answer, expected)
         accepted = [set(b.accept) for b in item.blanks]
         assert all(a in acc for a, acc in zip(answer, accepted))
         assert sum(b.points for b in item.blanks) == expected
+
+
+def test_case_items_on_level_and_handling_agree_with_the_case_library(bank):
+    """The answer must follow the regraded library: level (000 §九 / 002, the heavier) and the situation's handling
+    (001 第十四条 no warning; 第二十八条(一)至(三) colour by level; 第二十八条(四) referral, no warning)."""
+    lib = {c.id: c for c in load_library(REPO / "risk_case_library" / "cases").cases}
+    asked = [i for i in bank.items.values() if i.case and "该风险点的等级和处理应为" in i.stem]
+    assert len(asked) >= 8
+    for item in asked:
+        c = lib[item.case]
+        answer = item.option_map[item.key[0]]
+        assert answer.startswith(c.annotation.level_value.label), item.id
+        if c.annotation.warning:
+            assert f"发{c.annotation.warning}色预警" in answer, item.id
+        else:
+            assert "不发预警" in answer, item.id
+        assert "案例库标注：" in item.explanation and c.annotation.situation in item.explanation, item.id
+    for item in bank.items.values():  # no explanation still states the old “等级X级，Y色预警” pairing for a non-苗头 case
+        c = lib.get(item.case)
+        if c and not c.annotation.warning:
+            assert not re.search(r"等级[一二三]级，[黄橙红]色预警", item.explanation), item.id

@@ -79,3 +79,23 @@ def test_every_case_file_is_plain_yaml_with_schema_version(library):
     for path in (REPO / "risk_case_library" / "cases").glob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert data["schema_version"] == 1
+
+
+@pytest.mark.skipif(not RECORDS.is_file(), reason="shared/cases not beside the repository")
+def test_quoted_text_in_reasoning_is_verbatim_from_a_seed_or_the_record(library):
+    """Quote only verbatim text (e.g. 000 七 “因亲情请托等情节”, not “碍于亲情”); short terms such as “围猎” excepted."""
+    from qingfeng.chinese_text import to_simplified
+    from qingfeng.sources import SEEDS
+
+    def norm(t: str) -> str:
+        return re.sub(r"[\s,，、。；;:：()（）]", "", to_simplified(t))
+
+    seeds_dir = REPO.parent / "shared" / "seeds"
+    seeds = norm("".join((seeds_dir / s.filename).read_text(encoding="utf-8") for s in SEEDS.values()))
+    records = {r["id"]: r for r in map(json.loads, RECORDS.read_text(encoding="utf-8").splitlines())}
+    named = {"以文件落实文件", "无公函不接待"}  # a named phenomenon or rule, not a quotation of a source
+    for case in library.cases:
+        excerpt = norm(records.get(case.source.record, {}).get("source_excerpt", ""))
+        for q in re.findall(r"“([^”]+)”", case.annotation.reasoning):
+            k = norm(q)
+            assert k in seeds or k in excerpt or len(k) <= 4 or q in named, (case.id, q)

@@ -91,6 +91,8 @@ def test_warning_colour_and_actions_follow_the_learners_own_level(cases):
     assert "按你定的二级（中）" in fb.parts[2].message
     fb = ex.check_case(c, ex.CaseAnswer("思想道德风险", (), "二级（中）", "黄", tuple(ex.correct_actions(c))))
     assert not fb.parts[2].correct and not fb.parts[3].correct
+    fb = ex.check_case(c, ex.CaseAnswer("思想道德风险", (), "三级", ex.NO_WARNING, ()))
+    assert not fb.parts[2].correct and "不能不预警" in fb.parts[2].message and fb.parts[3].score == 0
 
 
 @pytest.mark.parametrize("answer", [

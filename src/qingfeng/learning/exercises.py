@@ -112,7 +112,8 @@ def check_case(case: Case, answer: CaseAnswer) -> Feedback:
         w_ok = w == rx.warning
         w_msg = (f"本案属于“{sit.name}”：{sit.meaning}。清新区办法第二十八条按风险等级由低到高发黄、橙、红色预警，"
                  f"{basis_txt}，应发{rx.warning.name}（{rx.warning.notice}）。")
-        lead = "正确。" if w_ok else ("没有选择预警颜色。" if not w_given else f"不是{w.name if w else w_given}。")
+        lead = "正确。" if w_ok else ("没有选择预警颜色。" if not w_given else
+                                    "苗头性问题要预警，不能不预警。" if w_given == NO_WARNING else f"不是{w.name if w else w_given}。")
     parts.append(PartFeedback("预警颜色", w_ok, 1.0 if w_ok else 0.0, lead + w_msg))
     want, got = set(rx.actions), set(answer.actions) & set(all_disposal_actions())
     hit, wrong, missed = want & got, got - want, want - got

@@ -10,8 +10,9 @@ import random
 from dataclasses import dataclass
 
 from ..cases import Case
-from ..risk import (CATEGORIES, EIGHT_STEPS, LUXI_EXAMPLE, MEASURES, NO_WARNING, PDCA, STAGES, TRANSFER, WARNINGS,
-                    Assessment, GradeResult, Level, category, grade, parse_level, parse_warning, prescribed)
+from ..risk import (CATEGORIES, EIGHT_STEPS, LUXI_EXAMPLE, MEASURES, NO_WARNING, PDCA, STAGES, WARNINGS, Assessment,
+                    GradeResult, Level, category, grade, parse_level, prescribed)
+from ..risk.handling import all_actions, judge_actions, judge_warning
 
 __all__ = ["PartFeedback", "Feedback", "CaseAnswer", "check_case", "all_disposal_actions", "correct_actions",
            "PlacementTask", "pdca_tasks", "stage_tasks", "measure_tasks", "check_placement", "check_step_order",
@@ -51,10 +52,7 @@ class CaseAnswer:
 
 def all_disposal_actions() -> list[str]:
     """Every action 001 第二十八条 lists, for the learner to choose from."""
-    out: list[str] = []
-    for w in WARNINGS:
-        out += [a for a in w.actions if a not in out]
-    return out + [TRANSFER[0]]
+    return all_actions()
 
 
 def correct_actions(case: Case, level: Level | str | None = None) -> set[str]:
@@ -95,39 +93,11 @@ def check_case(case: Case, answer: CaseAnswer) -> Feedback:
     else:
         lead = "没有选择等级。" if said is None else f"不是{said.label}。"
         parts.append(PartFeedback("风险等级", False, 0.0, lead + level_msg))
-    sit = ann.situation_value
-    basis = said or graded.level  # warning and actions are judged against the learner's own level
-    rx = prescribed(sit, basis)
-    w_given = (answer.warning or "").strip()
-    try:
-        w = None if not w_given or w_given == NO_WARNING else parse_warning(w_given)
-    except ValueError:
-        w = None
-    basis_txt = f"按你定的{basis.label}" if said else f"你没有定级，按本案的{basis.label}"
-    if rx.warning is None:
-        w_ok = w_given == NO_WARNING
-        w_msg = f"本案属于“{sit.name}”（{'、'.join(map(str, sit.source))}）：{sit.meaning}，{sit.response}。"
-        lead = "正确。" if w_ok else ("没有选择。" if not w_given else f"不应发{w.name if w else w_given}。")
-    else:
-        w_ok = w == rx.warning
-        w_msg = (f"本案属于“{sit.name}”：{sit.meaning}。清新区办法第二十八条按风险等级由低到高发黄、橙、红色预警，"
-                 f"{basis_txt}，应发{rx.warning.name}（{rx.warning.notice}）。")
-        lead = "正确。" if w_ok else ("没有选择预警颜色。" if not w_given else
-                                    "苗头性问题要预警，不能不预警。" if w_given == NO_WARNING else f"不是{w.name if w else w_given}。")
-    parts.append(PartFeedback("预警颜色", w_ok, 1.0 if w_ok else 0.0, lead + w_msg))
-    want, got = set(rx.actions), set(answer.actions) & set(all_disposal_actions())
-    hit, wrong, missed = want & got, got - want, want - got
-    if want:
-        share = 0.0 if not got else max(0.0, (len(hit) - len(wrong)) / len(want))
-    else:
-        share = 1.0 if not got else 0.0
-    msg = [rx.explanation]
-    if wrong:
-        msg.append("多选了：" + "；".join(sorted(wrong)) + "。")
-    if missed:
-        msg.append("漏选了：" + "；".join(sorted(missed)) + "。")
-    msg.append(f"真实处置：{case.disposal}（来源：{case.source.label()}）")
-    parts.append(PartFeedback("处置措施", not wrong and not missed, round(share, 2), "".join(msg)))
+    w = judge_warning(ann.situation_value, graded.level, said, answer.warning)
+    parts.append(PartFeedback("预警颜色", w.correct, w.score, w.message))
+    act = judge_actions(ann.situation_value, graded.level, said, answer.actions)
+    parts.append(PartFeedback("处置措施", act.correct, act.score,
+                              f"{act.message}真实处置：{case.disposal}（来源：{case.source.label()}）"))
     return Feedback(tuple(parts), footer=f"风险点：{ann.risk_point}")
 
 

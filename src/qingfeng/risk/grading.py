@@ -27,7 +27,10 @@ taking the more serious one leaves no seed's management requirement unmet.
 Where 000 and 002 differ, the result says so and names both.
 
 Discretion and frequency are shown but do not move a level: no seed ties a
-level to them (001 第十四条 and 002 一(四)3 list them as factors only).
+level to them.  000 §九's opening sentence names 可能性、危害性、自由裁量权 and
+与资金关联程度 as the bases of division, but items (一)至(三) define the levels
+by power held and 思想道德 only; 001 第十四条 and 002 一(四)3 list discretion
+and frequency as factors without thresholds.
 """
 from __future__ import annotations
 

@@ -83,6 +83,24 @@ def test_blank_level_is_graded_from_the_factors(cases_dir, tmp_path):
     assert load_library(cases_dir).by_id(report.added[0]).annotation.level == "二级"
 
 
+def test_blank_situation_follows_the_disposal_and_only_a_sign_gets_a_colour(cases_dir, tmp_path):
+    """001 第二十八条(四): a 党纪处分 is a violation to refer, not a warning; 第二十八条(二): a 诫勉 at 二级 is 橙."""
+    rows = [good_row(标题="甲", 岗位="村会计甲", 预警颜色=""),
+            good_row(标题="乙", 岗位="村会计乙", 处置类别="党纪轻处分", 处置结果="受到党内警告处分", 预警颜色="")]
+    report = import_sheet(xlsx(tmp_path / "a.xlsx", rows), cases_dir)
+    assert report.errors == []
+    lib = load_library(cases_dir)
+    sign, violation = (lib.by_id(i).annotation for i in report.added)
+    assert (sign.situation, sign.warning) == ("苗头预警", "橙")
+    assert (violation.situation, violation.warning) == ("违纪违法移送", "")
+    assert sign.factors["moral"] == "低"  # blank 思想道德问题 column: 不常表现 (000 §九(三))
+
+
+def test_other_disposal_needs_a_stated_situation(cases_dir, tmp_path):
+    report = import_sheet(xlsx(tmp_path / "a.xlsx", [good_row(处置类别="其他", 预警颜色="")]), cases_dir)
+    assert any("没有写情形" in str(e) and "其他" in str(e) for e in report.errors), report.errors
+
+
 def test_csv_in_gbk_from_chinese_excel(cases_dir, tmp_path):
     path = tmp_path / "a.csv"
     headers = [c.header for c in COLUMNS]

@@ -159,6 +159,10 @@ def _check_annotation(case: Case, bad) -> None:
 def _check_situation(case: Case, level, bad) -> None:
     """Situation (001 第十四条 / 第二十八条(一)至(三) / 第二十八条(四)) and, for a 苗头, the warning colour."""
     a = case.annotation
+    if not a.situation.strip():
+        bad("annotation.situation", "没有写情形：风险点定级（001 第十四条）、苗头预警（第二十八条(一)至(三)）或违纪违法移送"
+                                    "（第二十八条(四)）；处置类别为“其他”时必须写明")
+        return
     try:
         sit = situation(a.situation)
     except ValueError as e:

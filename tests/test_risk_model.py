@@ -149,3 +149,15 @@ def test_typical_posts_are_cited_where_the_seed_ties_them_to_the_category():
 def test_core_note_of_000_is_not_cited_as_part_of_section_six():
     """000's 核心提示 opens the document before §六; citations must not put it inside §六."""
     assert all("核心提示" not in s.passage or not s.passage.startswith("六") for _, _, s in SEARCH_LAYERS)
+
+
+def test_handling_judgements_give_a_hint_that_does_not_give_the_answer():
+    """Hints-first feedback: the hint names 001 第十四条/第二十六条/第二十八条(四) but not the colour or the actions."""
+    from qingfeng.risk.handling import judge_actions, judge_warning
+
+    w = judge_warning("风险点定级", "一级", "一级", "红")
+    assert not w.correct and "不应发红色预警" in w.message and "第十四条" in w.hint and "不预警" not in w.hint
+    a = judge_actions("违纪违法移送", "一级", None, warning_for("一级").actions)
+    assert a.score == 0 and "移送" in a.message and "移送相关部门处置" not in a.hint
+    ok = judge_warning("苗头预警", "二级", "二级", "橙")
+    assert ok.correct and ok.hint == ""

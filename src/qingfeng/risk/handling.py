@@ -19,7 +19,8 @@ __all__ = ["Judgement", "judge_warning", "judge_actions", "all_actions"]
 class Judgement:
     correct: bool
     score: float  # 0..1
-    message: str  # Chinese, citing 001
+    message: str  # Chinese, citing 001 (the full explanation, gives the answer away)
+    hint: str = ""  # Chinese, for hints-first feedback: points the way without giving the answer
 
 
 def all_actions() -> list[str]:
@@ -58,7 +59,10 @@ def judge_warning(sit: Situation | str, case_level: Level | str, said: Level | s
                                   "苗头性问题要预警，不能不预警。" if given == NO_WARNING else f"不是{w.name if w else given}。")
         msg = (f"本案属于“{sit.name}”：{sit.meaning}。清新区办法第二十八条按风险等级由低到高发黄、橙、红色预警，"
                f"{basis_txt}，应发{rx.warning.name}（{rx.warning.notice}）。")
-    return Judgement(ok, 1.0 if ok else 0.0, lead + msg)
+    hint = "" if ok else ("还没有选择。" if not given else
+                          "先判断情形：是排查出的风险点（001 第十四条），苗头性、倾向性问题（第二十六条），还是已构成违纪违法"
+                          "（第二十八条(四)）？只有苗头才预警，颜色跟着你定的等级走。")
+    return Judgement(ok, 1.0 if ok else 0.0, lead + msg, hint)
 
 
 def judge_actions(sit: Situation | str, case_level: Level | str, said: Level | str | None, chosen) -> Judgement:
@@ -77,4 +81,11 @@ def judge_actions(sit: Situation | str, case_level: Level | str, said: Level | s
         msg.append("多选了：" + "；".join(sorted(wrong)) + "。")
     if missed:
         msg.append("漏选了：" + "；".join(sorted(missed)) + "。")
-    return Judgement(not wrong and not missed, round(share, 2), "".join(msg))
+    if not wrong and not missed:
+        hint = ""
+    elif not want:
+        hint = "本案不需要第二十八条的处置措施，想一想它属于哪种情形（001 第十四条、第二十八条(四)）。"
+    else:
+        hint = (f"应选 {len(want)} 项，你选对了 {len(hit)} 项" + (f"，另有 {len(wrong)} 项不该选" if wrong else "")
+                + (f"，还有 {len(missed)} 项没有选" if missed else "") + "。先定情形，再对照清新区办法第二十八条逐项核对。")
+    return Judgement(not wrong and not missed, round(share, 2), "".join(msg), hint)

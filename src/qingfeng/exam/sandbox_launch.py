@@ -42,6 +42,22 @@ def hide_and_expose(box: str, hide: list[str], need: list[str]) -> None:
         _mount("-o", "remount,bind,ro", path)
 
 
+def loopback_up() -> None:
+    """The new network namespace has only a loopback, and it is down: the kernel talks to nbgrader over it."""
+    import fcntl
+    import socket
+    import struct
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
+        ifreq = struct.pack("16sH", b"lo", 0)
+        flags = struct.unpack("16sH", fcntl.ioctl(sock, SIOCGIFFLAGS, ifreq)[:18])[1]
+        fcntl.ioctl(sock, SIOCSIFFLAGS, struct.pack("16sH", b"lo", flags | IFF_UP))
+    finally:
+        sock.close()
+
+
 def drop_to(uid: int, gid: int, cpu: int, memory_mb: int) -> None:
     limits = {resource.RLIMIT_CPU: cpu, resource.RLIMIT_AS: memory_mb * 1024 * 1024, resource.RLIMIT_NPROC: 128,
               resource.RLIMIT_FSIZE: 200 * 1024 * 1024, resource.RLIMIT_NOFILE: 1024, resource.RLIMIT_CORE: 0}
@@ -68,6 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     a = parser.parse_args(argv)
     command = a.command[1:] if a.command[:1] == ["--"] else a.command
     hide_and_expose(a.box, a.hide, a.need)
+    loopback_up()
     drop_to(a.uid, a.gid, a.cpu, a.memory_mb)
     os.chdir(os.path.join(a.box, "exams"))
     os.execvpe(command[0], command, os.environ)

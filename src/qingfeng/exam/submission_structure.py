@@ -3,7 +3,7 @@
 As nbgrader's OverwriteCells preprocessor does, every cell the candidate's
 notebook claims to be a graded cell is compared with the source notebook
 and the gradebook: cell type, the nbgrader flags (grade, solution, locked,
-task), points and the checksum recorded at release.  Marking uses the
+task) and points; the checksum recorded at release is always the gradebook's.  Marking uses the
 source's values; every difference is reported as a :class:`Tampering`
 (candidate, cell, what changed), and only the candidate's *answer text* is
 ever taken from their file.
@@ -84,8 +84,7 @@ def find_tampering(student: str, cells: list, refs: dict[str, Reference]) -> lis
             want, got = _points(ref.nbgrader.get("points", 0)), _points(nb.get("points", 0))
             if want != got:
                 out.append(Tampering(student, gid, f"{_SHOWN['points']}：应为 {want:g}，提交中为 {nb.get('points')!r}"))
-        if ref.checksum and nb.get("checksum") not in (None, ref.checksum):
-            out.append(Tampering(student, gid, "校验值(checksum)与发布时记录的不同"))
+        # a differing checksum is not reported: nbgrader itself always replaces it silently, and so does marking
     return out
 
 

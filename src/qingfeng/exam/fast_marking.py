@@ -208,9 +208,10 @@ def stage_autograded(ctx: Context, student: str, folder: str | None, answers: di
     out = child_path(Path(ctx.staging), student)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{ctx.exam_id}.ipynb").write_text('{"cells": [' + ", ".join(parts) + "], " + ctx.tail, encoding="utf-8")
-    ts = Path(folder) / "timestamp.txt" if folder else None
-    if ts is not None and ts.is_file() and not ts.is_symlink():
-        shutil.copy(ts, out / "timestamp.txt")
+    for name in ("timestamp.txt", "submission_secret.txt") if folder else ():  # release_feedback needs the secret
+        f = Path(folder) / name
+        if f.is_file() and not f.is_symlink() and f.stat().st_size < 4096:
+            shutil.copy(f, out / name)
 
 
 def discover(project: Project, exam_id: str) -> list[tuple[str, Path]]:

@@ -217,3 +217,15 @@ def test_a_bad_keep_backups_setting_is_a_chinese_error(fresh):
     write_submission(released(fresh), fresh.exams_dir, EXAM, "c1", {})
     r = qingfeng(fresh.root, "mark", EXAM)
     assert r.returncode != 0 and "keep_backups" in r.stderr and "正整数" in r.stderr
+
+
+def test_a_linked_submission_is_not_marked(fresh):
+    rel = released(fresh)
+    write_submission(rel, fresh.exams_dir, EXAM, "own", {"YM-XZ-01": '作答 = "A"'})
+    (fresh.exams_dir / "submitted" / "copycat").symlink_to(fresh.exams_dir / "submitted" / "own")
+    thief = fresh.exams_dir / "submitted" / "thief" / EXAM
+    thief.mkdir(parents=True)
+    (thief / f"{EXAM}.ipynb").symlink_to(fresh.exams_dir / "submitted" / "own" / EXAM / f"{EXAM}.ipynb")
+    r = qingfeng(fresh.root, "mark", EXAM)
+    assert r.returncode == 1 and "考生 copycat" in r.stderr and "考生 thief" in r.stderr and "链接" in r.stderr
+    assert {s for s, _ in grades(fresh)} == {"own"}

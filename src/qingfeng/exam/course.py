@@ -58,7 +58,9 @@ def blueprint_path(project: Project, name_or_path: str) -> Path:
 
 
 def source_notebook(project: Project, exam_id: str) -> Path:
-    return project.exams_dir / "source" / exam_id / f"{exam_id}.ipynb"
+    from ..ids import child_path
+
+    return child_path(project.exams_dir / "source", check_exam_id(exam_id), f"{exam_id}.ipynb")
 
 
 def build_exam(project: Project, blueprint: str, exam_id: str, seed: int = 0, deadline: dt.datetime | None = None,

@@ -30,9 +30,12 @@ from pathlib import Path
 from nbgrader.utils import compute_checksum, parse_utc
 from nbformat import NotebookNode
 
-from ..ids import IdError, check_exam_id, check_person_id, child_path, id_key
+from ..ids import check_exam_id, child_path
 from ..project import Project
 from .answers import AnswerRead, read_answer
+from .autograded_notebook import fragments as _fragments
+from .autograded_notebook import publish as _publish
+from .autograded_notebook import stage_autograded
 from .gradebook_writer import MarkedSubmission, backup, load_cell_map, write_marks
 from .key_integrity import verify_key
 from .keys import ExamKey, read_key
@@ -40,7 +43,8 @@ from .protected_files import protect
 from .scoring import ItemScore, score
 from .settings import marking_settings
 from .staging import die_with_parent, exit_on_terminate, new_staging, remove_stale
-from .submission_structure import Reference, Tampering, as_source_says, find_tampering, reference_cells
+from .submission_folders import discover, submission_jobs
+from .submission_structure import Reference, Tampering, find_tampering, reference_cells
 
 __all__ = ["Problem", "MarkReport", "mark_exam", "mark_one", "Context", "marking_session", "commit", "stage_autograded",
            "discover", "static_scores"]
@@ -67,9 +71,6 @@ class MarkReport:
     item_scores: dict[str, dict[str, float]] = field(default_factory=dict)  # student -> item -> points
 
 
-_OUT = '"@@OUTPUT@@"'
-
-
 @dataclass(frozen=True)
 class Context:
     """What every worker needs, built once."""
@@ -81,20 +82,6 @@ class Context:
     staging: str
     refs: dict[str, Reference] = field(default_factory=dict)  # grade_id -> the cell as the source defines it
     build: str | None = None  # the source's build id: submissions of another build are refused
-
-
-def _fragments(cells: tuple[dict, ...]) -> tuple[tuple[str, str, str], ...]:
-    """The source notebook's cells as JSON text: locked cells, hidden tests and mark schemes as formgrader needs them."""
-    out = []
-    for cell in cells:
-        gid = _gid(cell)
-        if gid.startswith("answer-"):
-            out.append(("answer", gid[len("answer-"):], ""))
-        elif gid.startswith("test-"):
-            out.append(("test", gid[len("test-"):], json.dumps({**cell, "execution_count": None, "outputs": ["@@OUTPUT@@"]}, ensure_ascii=False)))
-        else:
-            out.append(("static", "", json.dumps(cell, ensure_ascii=False)))
-    return tuple(out)
 
 
 def _source_cells(project: Project, exam_id: str) -> tuple[tuple[dict, ...], dict]:
@@ -117,6 +104,8 @@ def mark_one(ctx: Context, student: str, folder: str) -> tuple[MarkedSubmission 
     """Steps 2–5 for one submission; never raises for a bad submission."""
     path = Path(folder) / f"{ctx.exam_id}.ipynb"
     try:
+        if path.is_symlink():  # a link could point at another candidate's paper, or at a file only root can read
+            return None, {}, Problem(student, f"提交中的 {path.name} 是一个链接，不是文件，未评分"), []
         if not path.is_file():
             return None, {}, Problem(student, f"提交中没有 {path.name}（可能提交了别的试卷或改了文件名）"), []
         if path.stat().st_size > MAX_NOTEBOOK_BYTES:
@@ -190,38 +179,6 @@ def _timestamp(folder: Path):
         return None
 
 
-def stage_autograded(ctx: Context, student: str, folder: str | None, answers: dict[str, dict], scores: dict[str, ItemScore]) -> None:
-    """The notebook formgrader shows: every cell's structure from the source, the candidate's answer text, scores as outputs."""
-    parts = []
-    for kind, iid, text in ctx.fragments:
-        if kind == "answer":
-            mine, ref = answers.get(iid), ctx.refs.get(f"answer-{iid}")
-            if mine is not None:
-                cell = as_source_says(mine, ref) if ref is not None else mine
-                parts.append(json.dumps(cell, ensure_ascii=False))
-        elif kind == "test" and iid in scores:
-            result = {"output_type": "execute_result", "execution_count": None, "metadata": {},
-                      "data": {"text/plain": repr(float(scores[iid].points))}}
-            parts.append(text.replace(_OUT, json.dumps(result)))
-        else:
-            parts.append(text)
-    out = child_path(Path(ctx.staging), student)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{ctx.exam_id}.ipynb").write_text('{"cells": [' + ", ".join(parts) + "], " + ctx.tail, encoding="utf-8")
-    for name in ("timestamp.txt", "submission_secret.txt") if folder else ():  # release_feedback needs the secret
-        f = Path(folder) / name
-        if f.is_file() and not f.is_symlink() and f.stat().st_size < 4096:
-            shutil.copy(f, out / name)
-
-
-def discover(project: Project, exam_id: str) -> list[tuple[str, Path]]:
-    """(folder name, submission folder) for every candidate folder holding ``exam_id`` (names not yet checked)."""
-    root = project.exams_dir / "submitted"
-    if not root.is_dir():
-        return []
-    return sorted((d.name, d / exam_id) for d in root.iterdir() if (d / exam_id).is_dir())
-
-
 def _work(args):
     ctx, student, folder = args
     return student, mark_one(ctx, student, folder)
@@ -263,41 +220,12 @@ def commit(project: Project, ctx: Context, cmap, marked: list[MarkedSubmission],
     _publish(project, ctx.exam_id, Path(ctx.staging), [m.student for m in marked])
 
 
-def _jobs(project: Project, ctx: Context, report: MarkReport, student: str | None) -> list:
-    if student is not None:
-        student = check_person_id(student, "考生编号")
-    seen: dict[str, str] = {}
-    jobs = []
-    root = project.exams_dir / "submitted"
-    for name, _ in discover(project, ctx.exam_id):
-        try:
-            sid = check_person_id(name, "提交文件夹名（考生编号）")
-            if sid != name:
-                raise IdError(f"提交文件夹名“{name}”含全角字符，与考生编号 {sid} 不一致")
-            folder = child_path(root, name, ctx.exam_id)
-        except IdError as e:
-            report.problems.append(Problem(repr(name) if not name.isprintable() else name, f"{e}，未评分"))
-            continue
-        if student is not None and id_key(sid) != id_key(student):
-            continue
-        if id_key(sid) in seen:
-            report.problems.append(Problem(sid, f"与考生 {seen[id_key(sid)]} 的编号只差大小写，疑似重复提交，未评分"))
-            continue
-        seen[id_key(sid)] = sid
-        jobs.append((ctx, sid, str(folder)))
-    if student is not None and not jobs and not report.problems:
-        from .registry import UnknownExam
-
-        raise UnknownExam(f"没有考生“{student}”交来的试卷 {ctx.exam_id}（exams/submitted/ 中没有）：请核对编号，或先运行 qingfeng exam collect")
-    return jobs
-
-
 def mark_exam(project: Project, exam_id: str, workers: int | None = None, progress=None, fail_after: int | None = None,
               student: str | None = None) -> MarkReport:
     report = MarkReport(exam_id)
     with marking_session(project, exam_id) as (ctx, cmap, stale):
         report.stale_removed = stale
-        jobs = _jobs(project, ctx, report, student)
+        jobs = submission_jobs(project, ctx, report, student)
         marked: list[MarkedSubmission] = []
         for sid, (m, scores, problem, tampering) in _run(jobs, workers, progress):
             report.tampering += tampering
@@ -320,7 +248,7 @@ def static_scores(project: Project, exam_id: str) -> dict[str, dict[str, float]]
     with marking_session(project, exam_id) as (ctx, _cmap, _stale):
         report = MarkReport(exam_id)
         out = {}
-        for sid, (m, scores, problem, _t) in _run(_jobs(project, ctx, report, None), 1, None):
+        for sid, (m, scores, problem, _t) in _run(submission_jobs(project, ctx, report, None), 1, None):
             if problem is None:
                 out[sid] = {i: s.points for i, s in scores.items()}
         return out
@@ -347,13 +275,3 @@ def _collect(results, progress) -> list:
         if progress:
             progress(1)
     return out
-
-
-def _publish(project: Project, exam_id: str, staging: Path, students: list[str]) -> None:
-    autograded = project.exams_dir / "autograded"
-    for student in students:
-        dest = child_path(autograded, check_person_id(student), exam_id)
-        dest.mkdir(parents=True, exist_ok=True)
-        for f in child_path(staging, student).iterdir():
-            os.replace(f, dest / f.name)
-            protect(dest / f.name, project)  # the autograded notebook holds the mark schemes

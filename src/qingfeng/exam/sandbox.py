@@ -18,7 +18,6 @@ sandbox reaches the real gradebook.  The copy and the user are removed.
 """
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -129,8 +128,12 @@ def _copy_course(project: Project, exam_id: str, box: Path, uid: int, gid: int, 
     (exams / "keys").mkdir(parents=True)
     shutil.copytree(child_path(ex / "source", exam_id), exams / "source" / exam_id)
     shutil.copy(child_path(ex / "keys", f"{exam_id}.json"), exams / "keys" / f"{exam_id}.json")
-    for s in students:
-        shutil.copytree(child_path(ex / "submitted", s, exam_id), exams / "submitted" / s / exam_id, symlinks=False)
+    for s in students:  # only the regular files marking reads: never follow a link a candidate may have planted
+        src, dest = child_path(ex / "submitted", s, exam_id), exams / "submitted" / s / exam_id
+        dest.mkdir(parents=True)
+        for name in (f"{exam_id}.ipynb", "timestamp.txt", "submission_secret.txt"):
+            if (src / name).is_file() and not (src / name).is_symlink():
+                shutil.copyfile(src / name, dest / name)
     config = (ex / "nbgrader_config.py").read_text(encoding="utf-8")
     config += (f"\nc.CourseDirectory.db_url = 'sqlite:///{box}/db/gradebook.db'\nc.Exchange.root = '{box}/no-exchange'\n"
                f"c.NbGrader.logfile = '{box}/db/nbgrader.log'\nc.Execute.timeout = 30\n")
@@ -247,7 +250,3 @@ def describe(report: CheckReport) -> list[str]:
     if report.failed:
         lines.append(report.failed + "（其日志可能含考生输出，不予显示）")
     return lines
-
-
-if __name__ == "__main__":  # pragma: no cover
-    print(json.dumps(_needed_paths()))

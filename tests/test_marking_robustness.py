@@ -204,7 +204,7 @@ def test_killed_mark_leaves_no_workers_and_no_staging_folder(fresh, sig):
 
 
 def test_backups_keep_the_last_n_and_the_run_says_where(fresh):
-    fresh.config_file.write_text(fresh.config_file.read_text(encoding="utf-8") + "\n[marking]\nkeep_backups = 2\n", encoding="utf-8")
+    fresh.config_file.write_text("[paths]\nshared = \"../shared\"\n\n[marking]\nkeep_backups = 2\n", encoding="utf-8")
     write_submission(released(fresh), fresh.exams_dir, EXAM, "c1", {})
     outs = [qingfeng(fresh.root, "mark", EXAM) for _ in range(4)]
     kept = backups(fresh.exams_dir / "gradebook.db")

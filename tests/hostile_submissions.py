@@ -67,7 +67,7 @@ def hostile_submissions(exam_id: str, first_item: str, marker_dir: str) -> list[
                                       "(SELECT id FROM base_cell WHERE name LIKE 'answer-%')\")\n"
                                       "con.commit()\n"}),
         Hostile("h-os-system", {first_item: "import os, subprocess, pathlib\n" + m("h-os-system") +
-                                f"os.system('sleep 300 &')\nsubprocess.Popen(['sleep', '301'], start_new_session=True)\n"}),
+                                f"os.system('sleep 31415 &')\nsubprocess.Popen(['sleep', '31416'], start_new_session=True)\n"}),
         Hostile("h-grade-true", {first_item: '作答 = "A"'},
                 metadata={first_item: {"grade": True, "points": 50}}, runs_code=False),
     ]

@@ -4,7 +4,8 @@ The pipeline is a row of small named steps:
 
 1. ``read_sheet``       — cells from xlsx/csv (:mod:`.sheets`)
 2. ``map_headers``      — which column is which; missing required columns stop here
-3. ``row_to_mapping``   — normalise cells (繁→简, 全角→半角, 风险 suffix, 1级/高 …)
+3. ``row_to_mapping``   — read cells: vocabulary folded (繁→简, 全角→半角, 风险 suffix, 1级/高 …),
+                           ids width-folded, names and free text kept exactly as typed
 4. ``complete``         — fill a blank level from the factors and a blank warning from the level
 5. ``validate_case``    — the same rules ``qingfeng cases validate`` applies
 6. ``reconcile``        — new, update or unchanged; duplicates against the library and within the sheet
@@ -19,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..chinese_text import normalise
+from ..chinese_text import as_typed, id_text, normalise
 from ..spreadsheet import RowError
 from ..risk import FACTOR_LABELS, Assessment, category, grade, parse_level, parse_rating, warning_for
 from ..risk.grading import RATING_NAMES, parse_bool
@@ -83,7 +84,7 @@ def row_to_mapping(row_no: int, cells: dict[str, object], columns: dict[str, Col
     data: dict = {"schema_version": 1}
     for header, col in columns.items():
         raw = cells.get(header)
-        text = normalise(raw)
+        text = _READ[col.reading](raw)
         if col.required and not text and col.field != "annotation.level":
             errors.append(RowError(row_no, col.header, "必填，不能为空"))
             continue
@@ -95,6 +96,9 @@ def row_to_mapping(row_no: int, cells: dict[str, object], columns: dict[str, Col
         if value is not None:
             _set(data, col.field, value)
     return data
+
+
+_READ = {"vocabulary": normalise, "id": id_text, "free": as_typed}
 
 
 def _parse_cell(col: Column, raw: object, text: str) -> object:
@@ -156,6 +160,7 @@ def import_sheet(path: Path, cases_dir: Path, dry_run: bool = False) -> ImportRe
         report.errors.append(RowError(None, "", str(e)))
         return report
     columns = map_headers(sheet.headers, report)
+    report.errors += sheet.problems
     if report.errors:
         return report
     library = load_library(cases_dir)

@@ -53,6 +53,8 @@ class MarkReport:
     not_literal: dict[str, list[str]] = field(default_factory=dict)  # student -> items edited into code
     backup: Path | None = None
     total_points: dict[str, float] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # answer sheets: candidate with an online submission -> "sheet"/"online"
+    from_paper: list[str] = field(default_factory=list)  # left alone: the examiner chose their paper sheet
 
 
 _OUT = '"@@OUTPUT@@"'
@@ -227,11 +229,17 @@ def commit(project: Project, ctx: Context, cmap, marked: list[MarkedSubmission],
 
 
 def mark_exam(project: Project, exam_id: str, workers: int | None = None, progress=None, fail_after: int | None = None) -> MarkReport:
+    from .sheet_choices import paper_students
+
     report = MarkReport(exam_id)
+    paper = paper_students(project, exam_id)
     with marking_session(project, exam_id) as (ctx, cmap):
         seen: dict[str, str] = {}
         jobs = []
         for student, folder in discover(project, exam_id):
+            if student.casefold() in paper:
+                report.from_paper.append(student)
+                continue
             if student.casefold() in seen:
                 report.problems.append(Problem(student, f"与考生 {seen[student.casefold()]} 的编号只差大小写，疑似重复提交，未评分"))
                 continue

@@ -32,6 +32,7 @@ from ..project import Project
 from .answers import AnswerRead, read_answer
 from .gradebook_writer import MarkedSubmission, backup, load_cell_map, write_marks
 from .keys import ExamKey, read_key
+from .sanitise import sanitise_cell
 from .scoring import ItemScore, score
 
 __all__ = ["Problem", "MarkReport", "mark_exam", "mark_one", "Context", "marking_session", "commit", "stage_autograded"]
@@ -174,6 +175,7 @@ def stage_autograded(ctx: Context, student: str, folder: str | None, answers: di
         if kind == "answer":
             mine = answers.get(iid)
             if mine is not None:
+                mine = sanitise_cell(mine)  # the candidate's text reaches the examiner's browser (see .sanitise)
                 code = mine.get("cell_type") == "code"
                 parts.append(json.dumps({**mine, "outputs": [], "execution_count": None} if code else mine, ensure_ascii=False))
         elif kind == "test" and iid in scores:

@@ -224,6 +224,8 @@ def test_merged_and_formula_cells_are_reported_with_row_and_column_never_read_as
     ws.merge_cells("B2:B4")
     wb.save(tmp_path / "m.xlsx")
     t = read_table(tmp_path / "m.xlsx")
+    rows = list(t.rows)  # problems are complete once the rows are read
+    assert rows[1] == (3, {"编号": "p02", "单位": None, "得分": None})
     msgs = [str(p) for p in t.problems]
     assert any(m.startswith("第 2 行，“单位”列：合并单元格 B2:B4（第 2～4 行") for m in msgs), msgs
     assert any(m.startswith("第 3 行，“得分”列：单元格 C3 是公式") for m in msgs), msgs

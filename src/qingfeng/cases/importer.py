@@ -160,7 +160,6 @@ def import_sheet(path: Path, cases_dir: Path, dry_run: bool = False) -> ImportRe
         report.errors.append(RowError(None, "", str(e)))
         return report
     columns = map_headers(sheet.headers, report)
-    report.errors += sheet.problems
     if report.errors:
         return report
     library = load_library(cases_dir)
@@ -184,6 +183,7 @@ def import_sheet(path: Path, cases_dir: Path, dry_run: bool = False) -> ImportRe
             if not errors:
                 staged.append((row_no, case))
         report.errors.extend(errors)
+    report.errors += sheet.problems  # merged and formula cells, known once every row is read
     reconcile(staged, library, report)
     if report.errors or dry_run:
         return report

@@ -119,7 +119,6 @@ def read_answer_sheet(path: Path, key: ExamKey, known: set[str]) -> tuple[list[S
     errors = [RowError(None, h, "缺少这一列（请用 qingfeng exam sheet-template 生成的答题卡表）") for h in ["编号", *cols] if h not in heads]
     if errors:
         return [], errors
-    errors += table.problems
     known_keys = {id_key(k) for k in known}
     check = lru_cache(maxsize=None)(lambda header, text: _check_cell(cols[header], key, text))
     plan = [(heads[h], h, c) for h, c in cols.items()]
@@ -157,6 +156,7 @@ def read_answer_sheet(path: Path, key: ExamKey, known: set[str]) -> tuple[list[S
             continue
         seen[id_key(sid)] = row_no
         rows.append(SheetRow(row_no, sid, values))
+    errors += table.problems  # merged and formula cells, known once every row is read
     return rows, errors
 
 

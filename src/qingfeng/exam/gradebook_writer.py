@@ -15,6 +15,7 @@ written, so hand marking survives re-marking.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sqlite3
 import uuid
 from dataclasses import dataclass, field
@@ -82,8 +83,13 @@ def backup(db: Path) -> Path:
     return target
 
 
+_PREFIX = uuid.uuid4().hex[:20]
+_COUNTER = itertools.count()
+
+
 def _id() -> str:
-    return uuid.uuid4().hex
+    """A unique 32-hex-digit row id like nbgrader's uuid4().hex, at a fraction of the cost (millions per import)."""
+    return f"{_PREFIX}{next(_COUNTER):012x}"
 
 
 def _ts(value: dt.datetime | None) -> str | None:

@@ -56,7 +56,6 @@ def read_roster(path: Path) -> tuple[list[Candidate], list[RowError]]:
         return [], errors
     out: list[Candidate] = []
     seen: dict[str, int] = {}
-    errors += table.problems
     for row_no, cells in table.rows:
         v = {}
         for h, val in cells.items():
@@ -73,6 +72,7 @@ def read_roster(path: Path) -> tuple[list[Candidate], list[RowError]]:
             continue
         seen[cid] = row_no
         out.append(Candidate(cid, v["姓名"], v["单位"], v.get("部门", ""), v.get("岗位", "")))
+    errors += table.problems  # merged and formula cells, known once every row is read
     if not out and not errors:
         errors.append(RowError(None, "", "名单中没有考生"))
     return out, errors

@@ -5,24 +5,26 @@ can name the row; interpreting the cells is the caller's job.  Rows are a
 one-pass iterator, so a 50,000-row sheet is never held in memory twice.
 
 Cells that cannot be read as typed are listed in :attr:`SheetRows.problems`
-before any row is read, for the caller to report: a merged range (all but its
-first cell read as blank) and a formula (its value is whatever Excel last
-computed, or nothing when a program wrote the file).  Text our exports
+once the rows have been read, for the caller to report: a merged range (all
+but its first cell read as blank) and a formula (its value is whatever Excel
+last computed, or nothing when a program wrote the file).  .xlsx files are
+parsed by :mod:`.xlsx_stream` (lxml, one row at a time).  Text our exports
 neutralised against formula injection is restored (:func:`.formulas.restore_cell`).
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
+from lxml import etree
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from .formulas import restore_cell
+from .xlsx_stream import open_sheet
 
 __all__ = ["SheetError", "SheetRows", "RowError", "read_table", "score_cell"]
 
@@ -49,7 +51,7 @@ class RowError:
 class SheetRows:
     headers: list[str]
     rows: Iterator[tuple[int, dict[str, object]]]  # (row number as Excel shows it, header -> value), read once
-    problems: list[RowError] = field(default_factory=list)  # merged and formula cells
+    problems: list[RowError] = field(default_factory=list)  # merged and formula cells: complete once rows are read
 
 
 def read_table(path: Path, sheet_name: str | None = None) -> SheetRows:
@@ -81,51 +83,28 @@ def _blank(values) -> bool:
 
 def _read_xlsx(path: Path, sheet_name: str | None) -> SheetRows:
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many types for broken files
+        sheet = open_sheet(path, sheet_name)
+        first = next(sheet.rows, None)
+    except (zipfile.BadZipFile, KeyError, ValueError, StopIteration, etree.XMLSyntaxError, OSError) as e:
         raise SheetError(f"{path.name}：无法作为 Excel 文件打开（{type(e).__name__}）。文件可能已损坏，或并非 .xlsx 格式") from None
-    ws = wb[sheet_name] if sheet_name and sheet_name in wb.sheetnames else wb.worksheets[0]
-    rows_iter = ws.iter_rows(values_only=True)
-    header_row = next(rows_iter, None)
-    if not header_row or not any(header_row):
-        wb.close()
-        raise SheetError(f"{path.name}：工作表“{ws.title}”第 1 行没有表头")
-    headers = [str(h).strip() if h is not None else "" for h in header_row]
-    merged, has_formula = _scan_structure(ws)
-    problems = [_merged_error(ref, headers) for ref in merged]
-    if has_formula:
-        problems += _formula_cells(path, ws.title, headers)
+    if first is None or first[0] != 1 or not any(v is not None and str(v).strip() for v in first[1]):
+        sheet.rows.close()
+        raise SheetError(f"{path.name}：工作表“{sheet.title}”第 1 行没有表头")
+    headers = [str(h).strip() if h is not None else "" for h in first[1]]
+    problems: list[RowError] = []
 
     def rows() -> Iterator[tuple[int, dict[str, object]]]:
-        try:
-            named = [(i, h) for i, h in enumerate(headers) if h]
-            for n, values in enumerate(rows_iter, start=2):
-                if _blank(values):
-                    continue
-                yield n, {h: _cell_value(values[i]) for i, h in named if i < len(values)}
-        finally:
-            wb.close()
+        named = [(i, h) for i, h in enumerate(headers) if h]
+        for n, values in sheet.rows:
+            if _blank(values):
+                continue
+            width = len(values)
+            yield n, {h: _cell_value(values[i]) for i, h in named if i < width}
+        # known once the whole sheet is read: formulas as they were met, merged ranges at the end of the XML
+        problems.extend(_formula_error(r, c, f, headers) for r, c, f in sheet.formulas)
+        problems.extend(_merged_error(ref, headers) for ref in sheet.merged)
 
     return SheetRows(headers, rows(), problems)
-
-
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+:[A-Z]+\d+)"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
-def _scan_structure(ws) -> tuple[list[str], bool]:
-    """Merged ranges and whether any formula exists, from the sheet's XML in one streamed pass."""
-    merged: list[str] = []
-    formula = False
-    tail = b""
-    with ws._get_source() as src:  # openpyxl's read-only sheet stream
-        while chunk := src.read(1 << 20):
-            buf = tail + chunk
-            formula = formula or bool(_FORMULA.search(buf))
-            cut = buf.rfind(b">") + 1
-            merged += [m.decode() for m in _MERGE.findall(buf[:cut])]
-            tail = buf[cut:][-4096:]
-    return merged, formula
 
 
 def _column_name(headers: list[str], col: int) -> str:
@@ -141,20 +120,10 @@ def _merged_error(ref: str, headers: list[str]) -> RowError:
                     f"合并单元格 {ref}（{rows}，{cols}列）：合并后只有第一格有内容，其余格会被读成空白。请取消合并并在每一格填写")
 
 
-def _formula_cells(path: Path, title: str, headers: list[str]) -> list[RowError]:
-    """Where the formulas are (only called when the sheet has some: this pass reads every cell)."""
-    wb = load_workbook(path, read_only=True, data_only=False)
-    out = []
-    try:
-        for row in wb[title].iter_rows():
-            for cell in row:
-                if getattr(cell, "data_type", None) == "f":
-                    out.append(RowError(cell.row, _column_name(headers, cell.column),
-                                        f"单元格 {cell.coordinate} 是公式（{str(cell.value)[:40]}），不是录入的内容。"
-                                        "请复制后用“选择性粘贴→数值”换成实际内容再导入"))
-    finally:
-        wb.close()
-    return out
+def _formula_error(row: int, col: int, formula: str, headers: list[str]) -> RowError:
+    return RowError(row, _column_name(headers, col),
+                    f"单元格 {get_column_letter(col)}{row} 是公式（{formula[:40]}），不是录入的内容。"
+                    "请复制后用“选择性粘贴→数值”换成实际内容再导入")
 
 
 def _open_csv(path: Path):

@@ -151,7 +151,6 @@ def load_plain_table(path: Path, items: pd.DataFrame, roster: pd.DataFrame, exam
     errors = [RowError(None, h, "缺少这一列") for h in ["编号", *items.index] if h not in heads]
     if errors:
         return None, errors
-    errors += t.problems
     data, seen = {}, {}
     for row_no, raw in t.rows:
         cells = {k: raw.get(h) for k, h in heads.items()}
@@ -170,6 +169,7 @@ def load_plain_table(path: Path, items: pd.DataFrame, roster: pd.DataFrame, exam
                 errors.append(RowError(row_no, iid, problem))
             vals[iid] = np.nan if v is None else v
         data[sid] = vals
+    errors += t.problems
     if errors:
         return None, errors
     scores = pd.DataFrame.from_dict(data, orient="index", columns=list(items.index)).sort_index()

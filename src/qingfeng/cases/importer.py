@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..chinese_text import as_typed, id_text, normalise
@@ -84,12 +85,15 @@ def row_to_mapping(row_no: int, cells: dict[str, object], columns: dict[str, Col
     data: dict = {"schema_version": 1}
     for header, col in columns.items():
         raw = cells.get(header)
-        text = _READ[col.reading](raw)
+        reading = col.reading
+        text = _READ[reading](raw)
         if col.required and not text and col.field != "annotation.level":
             errors.append(RowError(row_no, col.header, "必填，不能为空"))
             continue
         try:
-            value = _parse_cell(col, raw, text)
+            value = _parse_cell(col, raw, text) if reading == "free" else _parse_vocabulary(col, text)
+            if isinstance(value, tuple):
+                value = list(value)
         except (ValueError, KeyError) as e:
             errors.append(RowError(row_no, col.header, str(e.args[0])))
             continue
@@ -99,6 +103,13 @@ def row_to_mapping(row_no: int, cells: dict[str, object], columns: dict[str, Col
 
 
 _READ = {"vocabulary": normalise, "id": id_text, "free": as_typed}
+
+
+@lru_cache(maxsize=65536)
+def _parse_vocabulary(col: Column, text: str) -> object:
+    """Vocabulary and id cells repeat across rows (高/中/低, 业务流程…): parsed once each (lists as tuples)."""
+    value = _parse_cell(col, text, text)
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _parse_cell(col: Column, raw: object, text: str) -> object:

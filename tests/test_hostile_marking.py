@@ -135,12 +135,12 @@ def test_sheet_row_for_a_candidate_who_submitted_online_is_refused_until_the_exa
     path = sheet(proj, tmp_path / "s.xlsx", [{"编号": "p01", **PERFECT}, {"编号": "N01"}])  # an empty paper for n01
     code, out = run(proj, "mark", EXAM, "--sheets", str(path))
     assert code != 0
-    assert "1 名考生既有在线提交又有答题卡记录：N01（第 3 行）" in out and "--prefer sheet" in out
+    assert "1 名考生既有在线提交又有答题卡记录：n01（第 3 行）" in out and "--prefer sheet" in out
     assert online_score(proj, "n01") == before  # nothing was written, not even p01
 
     code, out = run(proj, "mark", EXAM, "--sheets", str(path), "--prefer", "online")
     assert code == 0, out
-    assert "考生 N01 既有在线提交又有答题卡记录：以在线提交为准" in out
+    assert "考生 n01 既有在线提交又有答题卡记录：以在线提交为准" in out
     assert online_score(proj, "n01") == before and online_score(proj, "p01") == 39
 
 

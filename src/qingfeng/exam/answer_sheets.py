@@ -119,7 +119,7 @@ def read_answer_sheet(path: Path, key: ExamKey, known: set[str]) -> tuple[list[S
     errors = [RowError(None, h, "缺少这一列（请用 qingfeng exam sheet-template 生成的答题卡表）") for h in ["编号", *cols] if h not in heads]
     if errors:
         return [], errors
-    known_keys = {id_key(k) for k in known}
+    canonical = {id_key(k): k for k in known}  # the roster's spelling of each 编号 (R003 for r003, p01 for ｐ０１)
     check = lru_cache(maxsize=None)(lambda header, text: _check_cell(cols[header], key, text))
     plan = [(heads[h], h, c) for h, c in cols.items()]
     rows, seen = [], {}
@@ -128,7 +128,7 @@ def read_answer_sheet(path: Path, key: ExamKey, known: set[str]) -> tuple[list[S
         errs = []
         if not sid:
             errs.append(RowError(row_no, "编号", "不能为空"))
-        elif known and id_key(sid) not in known_keys:
+        elif known and id_key(sid) not in canonical:
             errs.append(RowError(row_no, "编号", f"“{sid}”不在考生名单中"))
         elif id_key(sid) in seen:
             errs.append(RowError(row_no, "编号", f"与第 {seen[id_key(sid)]} 行重复"))
@@ -155,7 +155,7 @@ def read_answer_sheet(path: Path, key: ExamKey, known: set[str]) -> tuple[list[S
             errors += errs
             continue
         seen[id_key(sid)] = row_no
-        rows.append(SheetRow(row_no, sid, values))
+        rows.append(SheetRow(row_no, canonical.get(id_key(sid), sid), values))
     errors += table.problems  # merged and formula cells, known once every row is read
     return rows, errors
 

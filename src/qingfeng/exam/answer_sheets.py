@@ -160,8 +160,10 @@ def read_answer_sheet(path: Path, key: ExamKey, known: set[str]) -> tuple[list[S
     return rows, errors
 
 
+@lru_cache(maxsize=65536)
 def _as_cell(item_id: str, value: object) -> dict:
-    """A synthetic answer cell, so formgrader and feedback show what was on the paper."""
+    """A synthetic answer cell, so formgrader and feedback show what was on the paper (shared: never mutated)."""
+    value = list(value) if isinstance(value, tuple) else value
     return {"cell_type": "code", "execution_count": None, "outputs": [], "source": "作答 = " + json.dumps(value, ensure_ascii=False),
             "metadata": {"nbgrader": {"grade_id": f"answer-{item_id}", "solution": True, "grade": False, "locked": False, "schema_version": 3}}}
 
@@ -220,7 +222,7 @@ def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) ->
                 blank = value is None or (isinstance(value, tuple) and not any(compact(v) for v in value))
                 scores[e.item_id] = score(e, AnswerRead("empty")) if blank else scored(e.item_id, value)
                 auto[f"test-{e.item_id}"] = scores[e.item_id].points
-                cells[e.item_id] = _as_cell(e.item_id, "" if value is None else list(value) if isinstance(value, tuple) else value)
+                cells[e.item_id] = _as_cell(e.item_id, "" if value is None else value)
             stage_autograded(ctx, r.student, None, cells, scores)
             marked.append(MarkedSubmission(r.student, None, auto, {}, manual))
             report.marked.append(r.student)

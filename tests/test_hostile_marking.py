@@ -177,3 +177,16 @@ def test_full_width_headers_merged_and_formula_cells_in_an_answer_sheet(proj, tm
     assert any(m.startswith("第 2 行，“填空1-1”列：合并单元格 C2:C3") for m in msgs), msgs
     col = openpyxl.utils.get_column_letter(heads.index("选择1") + 1)
     assert any(m.startswith(f"第 3 行，“选择1”列：单元格 {col}3 是公式") for m in msgs), msgs
+
+
+def test_large_writes_are_sent_in_batches_yet_stay_all_or_nothing(proj, monkeypatch):
+    from qingfeng.exam import gradebook_writer as gw
+
+    db = proj.exams_dir / "gradebook.db"
+    before = db.read_bytes()
+    monkeypatch.setattr(gw, "_BATCH", 5)  # flush after every submission
+    cmap = gw.load_cell_map(db, EXAM, EXAM)
+    marked = [gw.MarkedSubmission(s, None, {name: 0.0 for name in cmap.grade_cells}, {}) for s in ("p02", "n01", "p01")]
+    with pytest.raises(RuntimeError, match="注入的写入失败"):
+        gw.write_marks(db, cmap, marked, fail_after=2)
+    assert db.read_bytes() == before

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from .feedback import run_feedback_bench
-from .imports import run_import_bench
+from .imports import ImportBench, run_import_bench
 from .marking import run_marking_bench
 from .statistics import run_stats_bench
 
@@ -25,7 +25,8 @@ def main() -> None:
     print("\n".join(run_stats_bench(args.n).lines()))
     marking = run_marking_bench(project, n=args.n, nbgrader_n=args.nbgrader_sample)
     print("\n".join(marking.lines()))
-    print("\n".join(run_import_bench(project, n=args.import_rows).lines()))
+    print(ImportBench([]).lines()[0], flush=True)
+    run_import_bench(project, n=args.import_rows, progress=lambda line: print(line, flush=True))
 
 
 if __name__ == "__main__":

@@ -140,7 +140,8 @@ def _measure(name: str, kind: str, file: Path, project: Project, rows: int) -> M
     return Measured(name, rows, out["seconds"], out["cpu"], out["peak_kb"] / 1024, out["ok"], "" if out["ok"] else "：" + out["note"])
 
 
-def run_import_bench(project: Project, n: int = 50_000, seed: int = 2026) -> ImportBench:
+def run_import_bench(project: Project, n: int = 50_000, seed: int = 2026, progress=None) -> ImportBench:
+    """Generate the files, then measure each import in its own child process (``progress`` gets each line as measured)."""
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="qingfeng-import-bench-") as tmp:
         work = copy_project(project, Path(tmp) / "proj")
@@ -151,10 +152,12 @@ def run_import_bench(project: Project, n: int = 50_000, seed: int = 2026) -> Imp
         write_xlsx(files / "roster.xlsx", {"名单": (["编号", "姓名", "单位", "部门", "岗位"], roster_rows(n, rng))})
         heads, rows = sheet_rows(work, n, rng)
         write_xlsx(files / "sheet.xlsx", {"答题卡": (heads, rows)})
-        results = [_measure("案例导入（试运行）", "cases-dry", files / "cases.xlsx", work, n),
-                   _measure("案例导入", "cases", files / "cases.xlsx", work, n),
-                   _measure("考生名单导入", "roster", files / "roster.xlsx", work, n),
-                   _measure("纸质答卷记分", "sheet", files / "sheet.xlsx", work, n)]
+        results = []
+        for name, kind, file in (("案例导入（试运行）", "cases-dry", "cases.xlsx"), ("案例导入", "cases", "cases.xlsx"),
+                                 ("考生名单导入", "roster", "roster.xlsx"), ("纸质答卷记分", "sheet", "sheet.xlsx")):
+            results.append(_measure(name, kind, files / file, work, n))
+            if progress:
+                progress(results[-1].line())
     return ImportBench(results)
 
 
@@ -162,4 +165,5 @@ if __name__ == "__main__":
     if len(sys.argv) == 4:
         print(json.dumps(_child(*sys.argv[1:]), ensure_ascii=False))
     else:
-        print("\n".join(run_import_bench(find_project(), n=int(sys.argv[1]) if len(sys.argv) > 1 else 50_000).lines()))
+        print(ImportBench([]).lines()[0], flush=True)
+        run_import_bench(find_project(), n=int(sys.argv[1]) if len(sys.argv) > 1 else 50_000, progress=lambda line: print(line, flush=True))

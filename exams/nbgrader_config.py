@@ -28,3 +28,11 @@ c.GenerateFeedback.preprocessors = [
     "qingfeng.exam.feedback.CandidateFeedback",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Whatever a candidate wrote is sanitised before formgrader renders it: an essay's <script> or
+# <img onerror=…> must not run in the examiner's browser (qingfeng.exam.sanitise).  Appended to
+# nbgrader's own autograde steps, after execution, so outputs are covered too.
+from nbgrader.converters import Autograde  # noqa: E402
+
+c.Autograde.autograde_preprocessors = Autograde.class_traits()["autograde_preprocessors"].default() + [
+    "qingfeng.exam.sanitise.SanitiseCandidateCells"]

@@ -65,8 +65,8 @@ def test_a_good_row_is_added_with_a_new_id(cases_dir, tmp_path):
 
 def test_what_people_really_type_is_accepted(cases_dir, tmp_path):
     row = good_row(**{
-        "标题": "村會計一人經手集體資金收付", "风险类别": "業務流程風險，制度机制", "风险等级": "２级", "预警颜色": "",
-        "防控措施编号": "ｍ18-1 ， m17-3", "涉及金额（元）": "1.2万", "岗位": "  村会计 ", "日期": "2020/06",
+        "风险类别": "業務流程風險，制度机制", "风险等级": "２级", "预警颜色": "",
+        "防控措施编号": "ｍ18-1 ， Ｍ１７－３", "涉及金额（元）": "1.2万", "岗位": "  村会计 ", "日期": "2020/06",
     })
     report = import_sheet(xlsx(tmp_path / "a.xlsx", [row]), cases_dir)
     assert report.errors == []

@@ -1,9 +1,15 @@
-"""Normalising what people type: 繁體 → 简体, 全角 → 半角, stray spaces.
+"""Normalising what people type: 繁體 → 简体, 全角 → 半角, stray spaces — only where that is safe.
 
-OpenCC does the script conversion (``t2s``).  For prose (a case's facts, a
-title) only full-width letters, digits and the ideographic space are folded,
-so Chinese punctuation such as ，；（） stays as written.  For matching short
-answers, :func:`compact` folds all full-width forms (NFKC) and drops spaces.
+Three kinds of cell, three functions:
+
+* vocabulary (risk categories, levels, measure codes, warning colours, item types, 是/否, headers):
+  :func:`normalise` — OpenCC ``t2s``, full-width letters and digits folded, spaces trimmed;
+* names and free text (姓名, 单位, 部门, 岗位, titles, facts): :func:`as_typed` — spaces trimmed and
+  nothing else.  OpenCC is a dictionary, not a reader: it turns the name 張乾 into 张干 and the
+  surname 於 into 于, so it must never touch a personal name, a unit or a place;
+* ids (编号, record numbers, dates, amounts): :func:`id_text` — every full-width form folded (NFKC).
+
+For matching short answers, :func:`compact` folds all full-width forms (NFKC) and drops spaces.
 """
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from functools import lru_cache
 
 import opencc
 
-__all__ = ["to_simplified", "fold_width", "normalise", "compact"]
+__all__ = ["to_simplified", "fold_width", "normalise", "as_typed", "id_text", "compact"]
 
 
 @lru_cache(maxsize=1)
@@ -41,13 +47,42 @@ _HSPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 _ALLSPACE = re.compile(r"\s+")
 
 
-def normalise(text: object) -> str:
-    """Simplified, half-width letters/digits, trimmed, runs of spaces collapsed (line breaks kept)."""
-    if text is None:
-        return ""
-    s = to_simplified(fold_width(str(text)))
+def _tidy(s: str) -> str:
+    if "\n" not in s and "\r" not in s:
+        return _HSPACE.sub(" ", s).strip()
     lines = [_HSPACE.sub(" ", line).strip() for line in s.splitlines()]
     return "\n".join(lines).strip()
+
+
+@lru_cache(maxsize=65536)
+def _vocabulary(s: str) -> str:
+    return _tidy(to_simplified(fold_width(s)))
+
+
+def normalise(text: object) -> str:
+    """For vocabulary only: Simplified, half-width letters/digits, trimmed, runs of spaces collapsed (line breaks kept)."""
+    if text is None:
+        return ""
+    return _vocabulary(str(text))
+
+
+def as_typed(text: object) -> str:
+    """For names and free text: exactly as typed except surrounding and repeated spaces (line breaks kept)."""
+    if text is None:
+        return ""
+    return _tidy(str(text))
+
+
+@lru_cache(maxsize=65536)
+def _id(s: str) -> str:
+    return unicodedata.normalize("NFKC", s).strip()
+
+
+def id_text(text: object) -> str:
+    """For ids: every full-width form folded (Ｍ２０－１ → M20-1), trimmed; no script conversion."""
+    if text is None:
+        return ""
+    return _id(str(text))
 
 
 def compact(text: object) -> str:

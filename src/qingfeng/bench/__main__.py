@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from .feedback import run_feedback_bench
+from .imports import ImportBench, run_import_bench
 from .marking import run_marking_bench
 from .statistics import run_stats_bench
 
@@ -16,6 +17,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m qingfeng.bench", description="清风基准测试")
     parser.add_argument("--n", type=int, default=4500, help="模拟考生份数（默认 4500）")
     parser.add_argument("--nbgrader-sample", type=int, default=20, help="用 nbgrader autograde 计时的份数（默认 20）")
+    parser.add_argument("--import-rows", type=int, default=50_000, help="导入基准的行数（默认 50000）")
     args = parser.parse_args()
     project = find_project()
     with tempfile.TemporaryDirectory() as tmp:
@@ -23,6 +25,8 @@ def main() -> None:
     print("\n".join(run_stats_bench(args.n).lines()))
     marking = run_marking_bench(project, n=args.n, nbgrader_n=args.nbgrader_sample)
     print("\n".join(marking.lines()))
+    print(ImportBench([]).lines()[0], flush=True)
+    run_import_bench(project, n=args.import_rows, progress=lambda line: print(line, flush=True))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ The pipeline is a row of small named steps:
 
 1. ``read_sheet``       — cells from xlsx/csv (:mod:`.sheets`)
 2. ``map_headers``      — which column is which; missing required columns stop here
-3. ``row_to_mapping``   — normalise cells (繁→简, 全角→半角, 风险 suffix, 1级/高 …)
+3. ``row_to_mapping``   — read cells: vocabulary folded (繁→简, 全角→半角, 风险 suffix, 1级/高 …),
+                           ids width-folded, names and free text kept exactly as typed
 4. ``complete``         — fill a blank level from the factors, a blank situation from the disposal kind and,
    for a 苗头预警, a blank warning from the level
 5. ``validate_case``    — the same rules ``qingfeng cases validate`` applies
@@ -18,9 +19,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from ..chinese_text import normalise
+from ..chinese_text import as_typed, id_text, normalise
 from ..spreadsheet import RowError
 from ..risk import (FACTOR_LABELS, Assessment, category, grade, parse_level, parse_rating, situation, situation_for_disposal,
                     warning_for)
@@ -85,18 +87,31 @@ def row_to_mapping(row_no: int, cells: dict[str, object], columns: dict[str, Col
     data: dict = {"schema_version": 1}
     for header, col in columns.items():
         raw = cells.get(header)
-        text = normalise(raw)
+        reading = col.reading
+        text = _READ[reading](raw)
         if col.required and not text and col.field != "annotation.level":
             errors.append(RowError(row_no, col.header, "必填，不能为空"))
             continue
         try:
-            value = _parse_cell(col, raw, text)
+            value = _parse_cell(col, raw, text) if reading == "free" else _parse_vocabulary(col, text)
+            if isinstance(value, tuple):
+                value = list(value)
         except (ValueError, KeyError) as e:
             errors.append(RowError(row_no, col.header, str(e.args[0])))
             continue
         if value is not None:
             _set(data, col.field, value)
     return data
+
+
+_READ = {"vocabulary": normalise, "id": id_text, "free": as_typed}
+
+
+@lru_cache(maxsize=65536)
+def _parse_vocabulary(col: Column, text: str) -> object:
+    """Vocabulary and id cells repeat across rows (高/中/低, 业务流程…): parsed once each (lists as tuples)."""
+    value = _parse_cell(col, text, text)
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _parse_cell(col: Column, raw: object, text: str) -> object:
@@ -191,6 +206,7 @@ def import_sheet(path: Path, cases_dir: Path, dry_run: bool = False) -> ImportRe
             if not errors:
                 staged.append((row_no, case))
         report.errors.extend(errors)
+    report.errors += sheet.problems  # merged and formula cells, known once every row is read
     reconcile(staged, library, report)
     if report.errors or dry_run:
         return report

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..spreadsheet import SheetError, SheetRows, read_table
+from ..spreadsheet import SheetError, SheetRows, atomic_path, read_table, safe_cell
 from .columns import COLUMNS
 
 __all__ = ["SheetError", "SheetRows", "read_sheet", "write_sheet", "SHEET_NAME", "HELP_SHEET_NAME"]
@@ -51,7 +51,7 @@ def write_sheet(path: Path, rows: list[dict[str, object]]) -> None:
     for r, row in enumerate(rows, start=2):
         for i, col in enumerate(COLUMNS, start=1):
             value = row.get(col.header)
-            ws.cell(row=r, column=i, value=value).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(row=r, column=i, value=safe_cell(value)).alignment = Alignment(wrap_text=True, vertical="top")
     help_ws = wb.create_sheet(HELP_SHEET_NAME)
     help_ws.append(["列名", "必填", "说明", "可选值"])
     for col in COLUMNS:
@@ -60,5 +60,5 @@ def write_sheet(path: Path, rows: list[dict[str, object]]) -> None:
     help_ws.append(["提示", "", "红色表头为必填列。一行一个案例；每个案例都要写明公开来源，不得编造。导入时整表通过校验才会写入，出错不会改动已有案例。", ""])
     for letter, width in zip("ABCD", (16, 6, 70, 40)):
         help_ws.column_dimensions[letter].width = width
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)

@@ -15,7 +15,7 @@ from ..risk.grading import Assessment, grade
 from ..sources import SEEDS
 from .model import DISPOSAL_KINDS, SCHEMA_VERSION, SOURCE_KINDS, Case
 
-__all__ = ["Problem", "REPRINT_HOSTS", "ID_PATTERN", "validate_mapping", "validate_case", "check_duplicates"]
+__all__ = ["Problem", "REPRINT_HOSTS", "ID_PATTERN", "validate_mapping", "validate_case", "check_duplicates", "traditional_characters"]
 
 ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 REPRINT_HOSTS = (
@@ -79,9 +79,22 @@ def validate_case(case: Case, file: str) -> list[Problem]:
     _check_source(case, bad)
     _check_annotation(case, bad)
     for name, text in _prose(case):
-        if text and to_simplified(text) != text:
-            bad(name, "含繁体字，请改用简体（导入 Excel 表时会自动转换）")
+        found = traditional_characters(text)
+        if found:
+            bad(name, f"含繁体字“{'、'.join(found)}”，请改用简体（本项目不自动转换自由文字：人名、地名中的字会被转错）")
     return p
+
+
+# Characters OpenCC turns into another one although the 通用规范汉字表 keeps them for names and
+# particular senses: 乾隆/乾坤, the surname 於 and 於潜, 著作, 瞭望, 藉口, 覆盖, 夥 (surname), 徵 (zhǐ), 甦醒.
+KEPT_IN_SIMPLIFIED = frozenset("乾於著瞭藉覆夥徵甦")
+
+
+def traditional_characters(text: str) -> list[str]:
+    """The characters of ``text`` that are Traditional forms (never the ones Simplified keeps)."""
+    if not text or to_simplified(text) == text:
+        return []
+    return sorted({ch for ch in text if ch not in KEPT_IN_SIMPLIFIED and to_simplified(ch) != ch})
 
 
 def _prose(case: Case) -> list[tuple[str, str]]:

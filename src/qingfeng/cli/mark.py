@@ -13,8 +13,10 @@ from ..exam.fast_marking import mark_exam
 @click.argument("exam_id")
 @click.option("--workers", type=int, default=None, help="并行进程数（默认 2）")
 @click.option("--sheets", type=click.Path(dir_okay=False), default=None, help="纸质答卷录入表（.xlsx/.csv），代替已收的笔记本")
+@click.option("--prefer", type=click.Choice(["sheet", "online"]), default=None,
+              help="考生既有在线提交又有答题卡记录时以哪份为准：sheet（答题卡）或 online（在线提交）；选定后记录下来，以后的评分都照此办理")
 @click.pass_obj
-def mark(lazy, exam_id: str, workers: int | None, sheets: str | None) -> None:
+def mark(lazy, exam_id: str, workers: int | None, sheets: str | None, prefer: str | None) -> None:
     """不运行考生代码，静态读取全部已收试卷的客观题作答并评分，写入 nbgrader 成绩库。"""
     from ..exam.registry import require_exam
 
@@ -22,11 +24,15 @@ def mark(lazy, exam_id: str, workers: int | None, sheets: str | None) -> None:
     start = time.perf_counter()
     require_exam(project, exam_id)
     if sheets:
-        _mark_sheets(project, exam_id, sheets, start)
+        _mark_sheets(project, exam_id, sheets, start, prefer)
         return
+    if prefer:
+        raise click.UsageError("--prefer 只与 --sheets 一起使用")
     from ..exam.fast_marking import discover
+    from ..exam.sheet_choices import paper_students
 
-    n = len(discover(project, exam_id))
+    paper = paper_students(project, exam_id)
+    n = sum(1 for s, _ in discover(project, exam_id) if s.casefold() not in paper)
     with tqdm(total=n, desc="评分", unit="份", ncols=80) as bar:
         try:
             report = mark_exam(project, exam_id, workers=workers, progress=bar.update)
@@ -49,17 +55,21 @@ def print_report(report) -> None:
         click.echo(f"提示：考生 {student} 的 {'、'.join(items)} 作答格被改成了代码，未运行，按未作答计 0 分", err=True)
     for t in report.tampering:
         click.echo(f"结构被改动：考生 {t.student} 的 {t.cell}：{t.change}（已按源试卷评分）", err=True)
+    if report.from_paper:
+        click.echo(f"按纸质答卷记分、未按在线提交重新评分的考生 {len(report.from_paper)} 名（考官用 --prefer sheet 选定）："
+                   + "、".join(report.from_paper[:50]) + ("等" if len(report.from_paper) > 50 else ""))
     if report.backup:
         click.echo(f"成绩库已先备份到 {report.backup}")
 
 
-def _mark_sheets(project, exam_id: str, sheets: str, start: float) -> None:
+def _mark_sheets(project, exam_id: str, sheets: str, start: float, prefer: str | None) -> None:
     from pathlib import Path
 
     from ..exam.answer_sheets import mark_sheets
+    from ..exam.sheet_choices import SOURCE_NAMES
 
     try:
-        report, errors = mark_sheets(project, exam_id, Path(sheets))
+        report, errors = mark_sheets(project, exam_id, Path(sheets), prefer=prefer)
     except (LookupError, FileNotFoundError, ValueError) as e:
         raise click.ClickException(str(e)) from None
     if errors:
@@ -67,4 +77,8 @@ def _mark_sheets(project, exam_id: str, sheets: str, start: float) -> None:
             click.echo(f"{Path(sheets).name}：{e}", err=True)
         raise click.ClickException(f"共 {len(errors)} 处错误，答题卡未记入成绩库")
     print_report(report)
+    for student, source in sorted(report.sources.items()):
+        click.echo(f"考生 {student} 既有在线提交又有答题卡记录：以{SOURCE_NAMES[source]}为准")
+    if any(v == "online" for v in report.sources.values()):
+        click.echo(f"以在线提交为准的考生未记入答题卡；如他们此前按答题卡记过分，请再运行 qingfeng mark {exam_id} 按在线提交评分。")
     click.echo(f"已记入 {len(report.marked)} 份纸质答卷，用时 {time.perf_counter() - start:.1f} 秒。")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -18,15 +19,16 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..chinese_text import compact, normalise
+from ..chinese_text import compact, id_text, normalise
 from ..ids import IdError, check_person_id, id_key
-from ..spreadsheet import RowError, SheetError, read_table, score_cell
+from ..spreadsheet import RowError, SheetError, atomic_path, read_table, safe_cell, score_cell
 from .answers import AnswerRead, choice_letters, judgement
 from .fast_marking import MarkReport, commit, marking_session, stage_autograded
 from .gradebook_writer import MarkedSubmission
 from .keys import ExamKey, item_labels, read_key
 from .roster import load_roster
 from .scoring import score
+from .sheet_choices import ONLINE, SHEET, load_choices, online_students, record, save_choices
 
 __all__ = ["SheetColumn", "sheet_columns", "write_sheet_template", "read_answer_sheet", "mark_sheets"]
 
@@ -58,7 +60,7 @@ def write_sheet_template(key: ExamKey, path: Path) -> None:
     ws = wb.active
     ws.title = "答题卡"
     heads = ["编号", "姓名"] + [c.header for c in sheet_columns(key)]
-    ws.append(heads)
+    ws.append([safe_cell(h) for h in heads])
     fill = PatternFill("solid", fgColor="4F6D7A")
     for i, h in enumerate(heads, start=1):
         cell = ws.cell(row=1, column=i)
@@ -71,10 +73,10 @@ def write_sheet_template(key: ExamKey, path: Path) -> None:
                  "选择题填字母（多选如 AC）；判断题填 对 或 错（√/× 也可）；填空题每空一列，填考生所写的字。",
                  "简答、论述题填阅卷人在纸上给出的得分（数字，不超过满分）。",
                  "整表校验通过后才会记入成绩库；有错时会指出第几行、哪一列。"):
-        help_ws.append([line])
+        help_ws.append([safe_cell(line)])
     help_ws.column_dimensions["A"].width = 90
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
 
 
 @dataclass
@@ -98,6 +100,15 @@ def _check_cell(col: SheetColumn, key: ExamKey, text: str) -> str | None:
     return None
 
 
+def _header_key(h: str) -> str:
+    """Headers as typed, full-width forms folded (填空１－２, 简答２(满分５) → 填空1-2, 简答2（满分5）)."""
+    return id_text(h).replace(" ", "").replace("(", "（").replace(")", "）")
+
+
+def _cell_text(raw: object) -> str:
+    return "" if raw is None else normalise(raw if isinstance(raw, str) else str(raw))
+
+
 def read_answer_sheet(path: Path, key: ExamKey, known: dict[str, str]) -> tuple[list[SheetRow], list[RowError]]:
     """Rows of the sheet; ``known`` maps :func:`id_key` of each roster 编号 to its spelling (empty: no roster)."""
     try:
@@ -105,14 +116,15 @@ def read_answer_sheet(path: Path, key: ExamKey, known: dict[str, str]) -> tuple[
     except SheetError as e:
         return [], [RowError(None, "", str(e))]
     cols = {c.header: c for c in sheet_columns(key)}
-    heads = {normalise(h).replace(" ", "").replace("(", "（").replace(")", "）"): h for h in table.headers}
+    heads = {_header_key(h): h for h in table.headers if h}
     errors = [RowError(None, h, "缺少这一列（请用 qingfeng exam sheet-template 生成的答题卡表）") for h in ["编号", *cols] if h not in heads]
     if errors:
         return [], errors
+    check = lru_cache(maxsize=None)(lambda header, text: _check_cell(cols[header], key, text))
+    plan = [(heads[h], h, c) for h, c in cols.items()]
     rows, seen = [], {}
     for row_no, cells in table.rows:
-        get = {h: cells.get(heads[h]) for h in heads}
-        sid = normalise(get.get("编号"))
+        sid = id_text(cells.get(heads["编号"]))
         errs = []
         if not sid:
             errs.append(RowError(row_no, "编号", "不能为空"))
@@ -131,9 +143,8 @@ def read_answer_sheet(path: Path, key: ExamKey, known: dict[str, str]) -> tuple[
                 elif known:
                     sid = known[id_key(sid)]  # the roster's spelling
         values: dict[str, object] = {}
-        for header, col in cols.items():
-            raw = get.get(header)
-            text = normalise(raw)
+        for source, header, col in plan:
+            text = _cell_text(cells.get(source))
             if col.kind in ("简答", "论述"):
                 pts, problem = score_cell(text, col.max_points)
                 if problem:
@@ -146,7 +157,7 @@ def read_answer_sheet(path: Path, key: ExamKey, known: dict[str, str]) -> tuple[
                 blanks[col.blank - 1] = text
                 values[col.item_id] = tuple(blanks)
             elif text:
-                problem = _check_cell(col, key, text)
+                problem = check(header, text)
                 if problem:
                     errs.append(RowError(row_no, header, problem))
                 values[col.item_id] = text
@@ -155,16 +166,43 @@ def read_answer_sheet(path: Path, key: ExamKey, known: dict[str, str]) -> tuple[
             continue
         seen[id_key(sid)] = (sid, row_no)
         rows.append(SheetRow(row_no, sid, values))
+    errors += table.problems  # merged and formula cells, known once every row is read
     return rows, errors
 
 
+@lru_cache(maxsize=65536)
 def _as_cell(item_id: str, value: object) -> dict:
-    """A synthetic answer cell, so formgrader and feedback show what was on the paper."""
+    """A synthetic answer cell, so formgrader and feedback show what was on the paper (shared: never mutated)."""
+    value = list(value) if isinstance(value, tuple) else value
     return {"cell_type": "code", "execution_count": None, "outputs": [], "source": "作答 = " + json.dumps(value, ensure_ascii=False),
             "metadata": {"nbgrader": {"grade_id": f"answer-{item_id}", "solution": True, "grade": False, "locked": False, "schema_version": 3}}}
 
 
-def mark_sheets(project, exam_id: str, path: Path) -> tuple[MarkReport, list[RowError]]:
+def _conflicts(project, exam_id: str, rows: list[SheetRow], prefer: str | None, sheet: str) -> tuple[dict, list[RowError]]:
+    """Which source each candidate with both an online submission and a sheet row is marked from."""
+    online = online_students(project, exam_id)
+    choices = load_choices(project, exam_id)
+    undecided = []
+    for r in rows:
+        k = id_key(r.student)
+        if k not in online:
+            record(choices, r.student, SHEET, sheet)
+        elif prefer:
+            record(choices, r.student, prefer, sheet)
+        elif k not in choices:
+            undecided.append(r)
+    if undecided:
+        listed = "、".join(f"{r.student}（第 {r.row} 行）" for r in undecided[:50]) + ("等" if len(undecided) > 50 else "")
+        return choices, [RowError(None, "编号", f"{len(undecided)} 名考生既有在线提交又有答题卡记录：{listed}。"
+                                                "请确认以哪一份为准后重新运行，加 --prefer sheet（以答题卡为准）"
+                                                "或 --prefer online（以在线提交为准）")]
+    return choices, []
+
+
+def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) -> tuple[MarkReport, list[RowError]]:
+    """Validate the whole sheet, settle paper-vs-online, then mark and record (all or nothing)."""
+    if prefer not in (None, SHEET, ONLINE):
+        raise ValueError(f"--prefer 只能是 {SHEET} 或 {ONLINE}")
     report = MarkReport(exam_id)
     from .key_integrity import verify_key
     from .registry import require_exam
@@ -175,6 +213,15 @@ def mark_sheets(project, exam_id: str, path: Path) -> tuple[MarkReport, list[Row
     rows, errors = read_answer_sheet(path, key, {id_key(c.id): c.id for c in load_roster(project)})
     if errors:
         return report, errors
+    choices, errors = _conflicts(project, exam_id, rows, prefer, path.name)
+    if errors:
+        return report, errors
+    online = online_students(project, exam_id)
+    for r in rows:
+        if id_key(r.student) in online:
+            report.sources[r.student] = choices[id_key(r.student)]["source"]
+    rows = [r for r in rows if choices[id_key(r.student)]["source"] == SHEET]
+    scored = lru_cache(maxsize=None)(lambda iid, value: score(key.item(iid).entry, AnswerRead("ok", value)))
     with marking_session(project, exam_id) as (ctx, cmap, _stale):
         marked = []
         for r in rows:
@@ -188,12 +235,13 @@ def mark_sheets(project, exam_id: str, path: Path) -> tuple[MarkReport, list[Row
                         auto[f"answer-{e.item_id}"] = 0.0
                     continue
                 blank = value is None or (isinstance(value, tuple) and not any(compact(v) for v in value))
-                scores[e.item_id] = score(e, AnswerRead("empty") if blank else AnswerRead("ok", value))
+                scores[e.item_id] = score(e, AnswerRead("empty")) if blank else scored(e.item_id, value)
                 auto[f"test-{e.item_id}"] = scores[e.item_id].points
-                cells[e.item_id] = _as_cell(e.item_id, "" if value is None else list(value) if isinstance(value, tuple) else value)
+                cells[e.item_id] = _as_cell(e.item_id, "" if value is None else value)
             stage_autograded(ctx, r.student, None, cells, scores)
             marked.append(MarkedSubmission(r.student, None, auto, {}, manual))
             report.marked.append(r.student)
             report.total_points[r.student] = sum(s.points for s in scores.values()) + sum(manual.values())
         commit(project, ctx, cmap, marked, report)
+    save_choices(project, exam_id, choices)
     return report, []

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..ids import check_person_id, child_path
 from ..project import Project
 from .protected_files import protect
+from .sanitise import sanitise_cell
 from .submission_structure import as_source_says
 
 __all__ = ["fragments", "stage_autograded", "publish"]
@@ -50,6 +51,7 @@ def stage_autograded(ctx: Context, student: str, folder: str | None, answers: di
             mine, ref = answers.get(iid), ctx.refs.get(f"answer-{iid}")
             if mine is not None:
                 cell = as_source_says(mine, ref) if ref is not None else mine
+                cell = sanitise_cell(cell)  # the candidate's text reaches the examiner's browser (see .sanitise)
                 parts.append(json.dumps(cell, ensure_ascii=False))
         elif kind == "test" and iid in scores:
             result = {"output_type": "execute_result", "execution_count": None, "metadata": {},

@@ -69,6 +69,11 @@ class MarkReport:
     stale_removed: list[Path] = field(default_factory=list)
     total_points: dict[str, float] = field(default_factory=dict)
     item_scores: dict[str, dict[str, float]] = field(default_factory=dict)  # student -> item -> points
+    sources: dict[str, str] = field(default_factory=dict)  # answer sheets: candidate with an online submission -> "sheet"/"online"
+    from_paper: list[str] = field(default_factory=list)  # left alone: the examiner chose their paper sheet
+
+
+_OUT = '"@@OUTPUT@@"'
 
 
 @dataclass(frozen=True)
@@ -222,10 +227,18 @@ def commit(project: Project, ctx: Context, cmap, marked: list[MarkedSubmission],
 
 def mark_exam(project: Project, exam_id: str, workers: int | None = None, progress=None, fail_after: int | None = None,
               student: str | None = None) -> MarkReport:
+    from .sheet_choices import paper_students
+
     report = MarkReport(exam_id)
+    paper = paper_students(project, exam_id)
     with marking_session(project, exam_id) as (ctx, cmap, stale):
         report.stale_removed = stale
-        jobs = submission_jobs(project, ctx, report, student)
+        jobs = []
+        for job in submission_jobs(project, ctx, report, student):
+            if job[1].casefold() in paper:  # the examiner chose this candidate's paper sheet (--prefer sheet)
+                report.from_paper.append(job[1])
+            else:
+                jobs.append(job)
         marked: list[MarkedSubmission] = []
         for sid, (m, scores, problem, tampering) in _run(jobs, workers, progress):
             report.tampering += tampering

@@ -7,6 +7,7 @@ holds the restored hidden tests and mark schemes (nbgrader issue #917).
 * replaces the test cell's code with one Chinese line and its output with
   the item's marking detail (e.g. “少选且无错选，得一半分”);
 * removes hidden-test and mark-scheme regions from every cell;
+* sanitises every cell the candidate wrote (:mod:`.sanitise`);
 * only when ``reveal_answers`` is set (the exam has closed) and the item is
   not in the blueprint's ``hidden_answers``, adds the answer and explanation.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nbformat import from_dict
 from nbformat.v4 import new_markdown_cell, new_output
 from traitlets import Bool
 
@@ -22,6 +24,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from ..project import find_project
 from .cell_marking import answer_sources, score_notebook_item
 from .keys import read_key
+from .sanitise import sanitise_cell, trusted_ids
 
 __all__ = ["CandidateFeedback", "strip_regions"]
 
@@ -52,9 +55,12 @@ class CandidateFeedback(NbGraderPreprocessor):
         key = read_key(project.exams_dir, exam_id)
         sources = answer_sources(nb)
         cells = []
+        trusted = trusted_ids(resources)
         for cell in nb.cells:
-            cell.source = strip_regions(cell.source)
             gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            if gid not in trusted:  # the candidate's own cells: sanitised (script must not reach anyone's browser)
+                cell = from_dict(sanitise_cell(cell))
+            cell.source = strip_regions(cell.source)
             if gid.startswith("test-"):
                 item_id = gid[len("test-"):]
                 result = score_notebook_item(project.exams_dir, exam_id, item_id, sources)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import itertools
 import sqlite3
 import uuid
 from dataclasses import dataclass, field
@@ -109,8 +110,13 @@ def prune_backups(db: Path, keep: int) -> list[Path]:
     return old
 
 
+_PREFIX = uuid.uuid4().hex[:20]
+_COUNTER = itertools.count()
+
+
 def _id() -> str:
-    return uuid.uuid4().hex
+    """A unique 32-hex-digit row id like nbgrader's uuid4().hex, at a fraction of the cost (millions per import)."""
+    return f"{_PREFIX}{next(_COUNTER):012x}"
 
 
 def _ts(value: dt.datetime | None) -> str | None:
@@ -159,14 +165,9 @@ def write_marks(db: Path, cmap: CellMap, marked: list[MarkedSubmission], fail_af
                             (nid, sid, cmap.notebook_id))
             _grade_rows(nid, cmap, m, grades.get(nid, {}), grade_rows, grade_updates)
             _comment_rows(nid, cmap, m, comments.get(nid, {}), comment_rows, comment_updates)
-        con.executemany("INSERT INTO grade (id, notebook_id, cell_id, auto_score, manual_score, extra_credit, needs_manual_grade) VALUES (?, ?, ?, ?, ?, ?, ?)", grade_rows)
-        con.executemany("UPDATE grade SET auto_score = ?, needs_manual_grade = ? WHERE id = ?",
-                        [u for u in grade_updates if len(u) == 3 and u[0] != "manual"])
-        con.executemany("UPDATE grade SET auto_score = ? WHERE id = ?", [u for u in grade_updates if len(u) == 2])
-        con.executemany("UPDATE grade SET manual_score = ?, needs_manual_grade = 0 WHERE id = ?",
-                        [u[1:] for u in grade_updates if u[0] == "manual"])
-        con.executemany("INSERT INTO comment (id, notebook_id, cell_id, auto_comment, manual_comment) VALUES (?, ?, ?, ?, ?)", comment_rows)
-        con.executemany("UPDATE comment SET auto_comment = ? WHERE id = ?", comment_updates)
+            if len(grade_rows) + len(grade_updates) + len(comment_rows) + len(comment_updates) > _BATCH:
+                _flush(con, grade_rows, grade_updates, comment_rows, comment_updates)  # same transaction, bounded memory
+        _flush(con, grade_rows, grade_updates, comment_rows, comment_updates)
         con.execute("COMMIT")
     except BaseException:
         if con.in_transaction:
@@ -174,6 +175,22 @@ def write_marks(db: Path, cmap: CellMap, marked: list[MarkedSubmission], fail_af
         raise
     finally:
         con.close()
+
+
+_BATCH = 200_000  # rows held before they are sent to SQLite (50,000 answer sheets are 6 million rows)
+
+
+def _flush(con: sqlite3.Connection, grade_rows: list, grade_updates: list, comment_rows: list, comment_updates: list) -> None:
+    con.executemany("INSERT INTO grade (id, notebook_id, cell_id, auto_score, manual_score, extra_credit, needs_manual_grade) VALUES (?, ?, ?, ?, ?, ?, ?)", grade_rows)
+    con.executemany("UPDATE grade SET auto_score = ?, needs_manual_grade = ? WHERE id = ?",
+                    [u for u in grade_updates if len(u) == 3 and u[0] != "manual"])
+    con.executemany("UPDATE grade SET auto_score = ? WHERE id = ?", [u for u in grade_updates if len(u) == 2])
+    con.executemany("UPDATE grade SET manual_score = ?, needs_manual_grade = 0 WHERE id = ?",
+                    [u[1:] for u in grade_updates if u[0] == "manual"])
+    con.executemany("INSERT INTO comment (id, notebook_id, cell_id, auto_comment, manual_comment) VALUES (?, ?, ?, ?, ?)", comment_rows)
+    con.executemany("UPDATE comment SET auto_comment = ? WHERE id = ?", comment_updates)
+    for rows in (grade_rows, grade_updates, comment_rows, comment_updates):
+        rows.clear()
 
 
 def _grade_rows(nid: str, cmap: CellMap, m: MarkedSubmission, existing: dict[str, tuple[str, float | None]],

@@ -4,17 +4,25 @@ Imported from the xlsx/csv units keep; candidates go into nbgrader's
 gradebook (id = 编号, name in last_name) and the unit data into
 ``exams/roster.csv`` (UTF-8 with BOM), which statistics read.  The roster
 holds personal data and is not committed (see .gitignore).
+
+Names, units, departments and posts are stored exactly as typed (only
+surrounding spaces trimmed): no 繁→简 conversion, which would turn 張乾 into
+张干.  The 编号 is width-folded (ｐ０１ → p01).  Candidates are written to the
+gradebook in one SQL transaction (50,000 rows in well under a second; the ORM
+takes minutes).
 """
 from __future__ import annotations
 
 import csv
+import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..chinese_text import normalise
+from ..chinese_text import as_typed, id_text, normalise
 from ..ids import IdError, check_person_id, id_key
 from ..project import Project
-from ..spreadsheet import RowError, SheetError, read_table
+from ..spreadsheet import RowError, SheetError, atomic_path, read_table, restore_cell, write_csv
 
 __all__ = ["Candidate", "ROSTER_HEADERS", "read_roster", "import_roster", "load_roster", "roster_path"]
 
@@ -49,7 +57,10 @@ def read_roster(path: Path) -> tuple[list[Candidate], list[RowError]]:
     out: list[Candidate] = []
     seen: dict[str, int] = {}
     for row_no, cells in table.rows:
-        v = {names[h]: normalise(val) for h, val in cells.items() if h in names}
+        v = {}
+        for h, val in cells.items():
+            if h in names:
+                v[names[h]] = id_text(val) if names[h] == "编号" else as_typed(val)
         row_errors = [RowError(row_no, h, "不能为空") for h in _REQUIRED if not v.get(h)]
         cid = v.get("编号", "")
         if cid:
@@ -67,6 +78,7 @@ def read_roster(path: Path) -> tuple[list[Candidate], list[RowError]]:
             continue
         seen[id_key(cid)] = (cid, row_no)
         out.append(Candidate(cid, v["姓名"], v["单位"], v.get("部门", ""), v.get("岗位", "")))
+    errors += table.problems  # merged and formula cells, known once every row is read
     if not out and not errors:
         errors.append(RowError(None, "", "名单中没有考生"))
     return out, errors
@@ -85,18 +97,30 @@ def import_roster(project: Project, path: Path) -> tuple[list[Candidate], list[R
     if clash:
         return [], clash
     merged.update({id_key(c.id): c for c in candidates})
-    with open_gradebook(project) as gb:
-        for c in candidates:
-            gb.update_or_create_student(c.id, last_name=c.name, first_name="")
-    target = roster_path(project)
-    tmp = target.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(ROSTER_HEADERS)
-        for c in sorted(merged.values(), key=lambda c: c.id):
-            w.writerow([c.id, c.name, c.unit, c.department, c.post])
-    tmp.replace(target)
+    with open_gradebook(project):
+        pass  # creates nbgrader's tables in a new gradebook
+    with atomic_path(roster_path(project)) as tmp:
+        write_csv(tmp, ROSTER_HEADERS, ([c.id, c.name, c.unit, c.department, c.post]
+                                        for c in sorted(merged.values(), key=lambda c: c.id)))
+        _write_students(project.exams_dir / "gradebook.db", candidates)
     return candidates, []
+
+
+def _write_students(db: Path, candidates: list[Candidate]) -> None:
+    """What ``Gradebook.update_or_create_student(id, last_name=…, first_name="")`` does, for all of them at once."""
+    con = sqlite3.connect(db, isolation_level=None, timeout=30)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.executemany("INSERT INTO student (id, first_name, last_name) VALUES (?, '', ?) "
+                        "ON CONFLICT(id) DO UPDATE SET first_name = '', last_name = excluded.last_name",
+                        ((c.id, c.name) for c in candidates))
+        con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
 
 
 def load_roster(project: Project) -> list[Candidate]:
@@ -104,4 +128,4 @@ def load_roster(project: Project) -> list[Candidate]:
     if not path.is_file():
         return []
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [Candidate(r["编号"], r["姓名"], r["单位"], r.get("部门", ""), r.get("岗位", "")) for r in csv.DictReader(fh)]
+        return [Candidate(*(restore_cell(r.get(h) or "") for h in ROSTER_HEADERS)) for r in csv.DictReader(fh)]

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..chinese_text import id_text
 from ..exam.answers import choice_letters, read_answer
 from ..exam.cell_marking import answer_sources
 from ..exam.keys import ExamKey, item_labels, read_key
@@ -51,6 +52,18 @@ class ScoreTable:
     def complete(self) -> pd.DataFrame:
         """Scores of fully marked candidates (what item and test statistics use)."""
         return self.scores[~self.pending]
+
+    @property
+    def pending_cells(self) -> int:
+        """(candidate, item) pairs still awaiting a marker."""
+        return int(self.scores.isna().to_numpy().sum())
+
+    @property
+    def item_base(self) -> pd.DataFrame:
+        """What item statistics use: fully marked candidates; while none is, every item all candidates have marked."""
+        if len(self.complete):
+            return self.complete
+        return self.scores.loc[:, self.scores.notna().all()]
 
     @property
     def absent(self) -> list[str]:
@@ -94,9 +107,10 @@ def load_gradebook(project: Project, exam_id: str, with_responses: bool = True) 
     df = pd.DataFrame(rows, columns=["编号", "cell", "auto", "manual", "timestamp"])
     df["item"] = df["cell"].str.split("-", n=1).str[1]
     df = df[df["item"].isin(items.index)]
-    df["score"] = df["manual"].where(df["manual"].notna(), df["auto"])
+    # a grade with neither score (an essay awaiting its marker) is NaN, never None: the column stays numeric
+    df["score"] = pd.to_numeric(df["manual"], errors="coerce").fillna(pd.to_numeric(df["auto"], errors="coerce"))
     scores = df.pivot_table(index="编号", columns="item", values="score", aggfunc="first", dropna=False)
-    scores = scores.reindex(columns=items.index)
+    scores = scores.reindex(columns=items.index).astype(float)
     for s in set(df["编号"]) - set(scores.index):
         scores.loc[s] = np.nan
     due = pd.to_datetime(due_row[0]) if due_row and due_row[0] else None
@@ -133,12 +147,14 @@ def load_plain_table(path: Path, items: pd.DataFrame, roster: pd.DataFrame, exam
         t = read_table(path)
     except SheetError as e:
         return None, [RowError(None, "", str(e))]
-    errors = [RowError(None, h, "缺少这一列") for h in ["编号", *items.index] if h not in t.headers]
+    heads = {id_text(h): h for h in t.headers if h}  # full-width item ids (ＹＭ－ＸＺ－０１) accepted
+    errors = [RowError(None, h, "缺少这一列") for h in ["编号", *items.index] if h not in heads]
     if errors:
         return None, errors
     data, seen = {}, {}
-    for row_no, cells in t.rows:
-        sid = str(cells.get("编号") or "").strip()
+    for row_no, raw in t.rows:
+        cells = {k: raw.get(h) for k, h in heads.items()}
+        sid = id_text(cells.get("编号"))
         if not sid:
             errors.append(RowError(row_no, "编号", "不能为空"))
             continue
@@ -153,6 +169,7 @@ def load_plain_table(path: Path, items: pd.DataFrame, roster: pd.DataFrame, exam
                 errors.append(RowError(row_no, iid, problem))
             vals[iid] = np.nan if v is None else v
         data[sid] = vals
+    errors += t.problems
     if errors:
         return None, errors
     scores = pd.DataFrame.from_dict(data, orient="index", columns=list(items.index)).sort_index()

@@ -146,12 +146,12 @@ def _max_cov(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def item_table(t: ScoreTable, th: Thresholds = Thresholds()) -> pd.DataFrame:
-    m = t.complete
+    m = t.item_base
     totals = m.sum(axis=1).to_numpy(dtype=float)
     rows = []
     for iid, meta in t.items.iterrows():
-        x = m[iid].to_numpy(dtype=float)
-        rest = totals - x
+        x = m[iid].to_numpy(dtype=float) if iid in m else np.array([])  # an item nobody has marked yet: no statistics
+        rest = totals - x if len(x) else x
         n = len(x)
         fac = x.mean() / meta["满分"] if n else np.nan
         sd = x.std(ddof=1) / meta["满分"] if n > 1 else np.nan

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..spreadsheet import write_frames
 from . import charts
 from .data import ScoreTable
 from .measures import (ExamSummary, Thresholds, category_mastery, distribution, exam_summary, group_table, item_table,
@@ -44,6 +45,15 @@ class Report:
         out = [SIMULATED_NOTE] if self.table.simulated else []
         out.append(f"统计基数：已全部评完的 {s.marked} 人。缺考 {s.absent} 人；{s.pending} 人尚有题目待人工评分，"
                    f"不计入平均分、及格率和题目统计；逾期提交 {s.late} 人，照常计入。")
+        if s.pending:
+            t = self.table
+            waiting = t.scores.isna().sum()
+            items = "、".join(t.items.loc[i, "题号"] for i in waiting[waiting > 0].index[:12]) + ("等" if (waiting > 0).sum() > 12 else "")
+            out.append(f"待人工评分：{s.pending} 名考生的 {t.pending_cells} 道题（{items}，共 {(waiting > 0).sum()} 道题）尚未评分。"
+                       "请在 Formgrader 中评完后重新运行 qingfeng stats。")
+            if not s.marked:
+                out.append("目前还没有全部评完的考生：总分、平均分、及格率、分数分布和单位排名暂缺；"
+                           "题目统计和风险类别掌握程度按已评的题目计算（主观题评完后会变化）。")
         return out
 
 
@@ -88,13 +98,10 @@ def write_report(r: Report, out: Path) -> dict[str, Path]:
     files: dict[str, Path] = {}
     v = views(r)
     xlsx = out / f"{exam}-统计.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as xl:
-        pd.DataFrame({"说明": r.notes}).to_excel(xl, sheet_name="说明", index=False)
-        for name, df in v.items():
-            df.to_excel(xl, sheet_name=name, index=False)
+    write_frames(xlsx, {"说明": pd.DataFrame({"说明": r.notes}), **v})
     files["xlsx"] = xlsx
     csv = out / f"{exam}-按题目.csv"
-    v["按题目"].to_csv(csv, index=False, encoding="utf-8-sig")
+    write_frames(csv, {"按题目": v["按题目"]})
     files["csv"] = csv
     for key, png in r.charts.items():
         p = out / f"{exam}-{charts.CHARTS[key]}.png"

@@ -1,0 +1,169 @@
+"""Import benchmark: 50,000-row case sheet (dry run and real), roster and answer sheet.
+
+Each import runs in a fresh child process (``python -m qingfeng.bench.imports
+KIND FILE PROJECT``) so its peak memory (``ru_maxrss``) is its own; the
+parent prints time and peak memory for each next to the target (≤ 10 s and
+≤ 500 MB).  The files are generated (模拟数据): cases with distinct sources,
+candidates with simulated names and units, and an answer sheet for the
+sample paper typed as a transcriber would (some blank cells, mixed width).
+"""
+from __future__ import annotations
+
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cases.columns import COLUMNS
+from ..demo.district import UNITS
+from ..exam import course
+from ..exam.answer_sheets import sheet_columns
+from ..exam.keys import read_key
+from ..project import Project, copy_project, find_project
+from ..spreadsheet import write_xlsx
+
+__all__ = ["ImportBench", "run_import_bench", "TARGET_SECONDS", "TARGET_MB"]
+
+EXAM = "yumin-sample"
+TARGET_SECONDS, TARGET_MB = 10.0, 500.0
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐許於乾"
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国乾隆"
+
+
+@dataclass
+class Measured:
+    name: str
+    rows: int
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+    ok: bool
+    note: str = ""
+
+    def line(self) -> str:
+        met = self.ok and self.seconds <= TARGET_SECONDS and self.peak_mb <= TARGET_MB
+        return (f"  {self.name:<10s}{self.rows} 行：用时 {self.seconds:6.2f} 秒（目标 ≤ {TARGET_SECONDS:g}；"
+                f"其中 CPU {self.cpu_seconds:.2f} 秒，含启动），"
+                f"峰值内存 {self.peak_mb:6.0f} MB（目标 ≤ {TARGET_MB:g}）：{'达到' if met else '未达到'}{self.note}")
+
+
+@dataclass
+class ImportBench:
+    results: list[Measured]
+
+    def lines(self) -> list[str]:
+        return ["导入基准（50,000 行模拟数据，每项在独立子进程中测量用时和峰值内存）"] + [r.line() for r in self.results]
+
+
+def case_rows(n: int, rng: random.Random) -> list[list[object]]:
+    base = {"标题": "村会计一人经手集体资金收付", "日期": "2020-06", "地区或机关": "某县", "单位类型": "村", "岗位": "村会计",
+            "事实经过": "村会计一人既管账又管钱，长期未与村务监督委员会对账，造成集体资金收付无人复核。",
+            "处置结果": "受到党内警告处分", "处置类别": "党纪轻处分", "涉及金额（元）": 12000, "来源类型": "网页",
+            "是否转载": "否", "风险类别": "业务流程、制度机制", "权力重要程度": "低", "资金关联程度": "高", "自由裁量权": "中",
+            "发生可能性": "中", "危害程度": "中", "行使频率": "高", "涉及三重一大": "否", "风险等级": "",
+            "评级理由": "不掌握审批等重要权力，但直接经手资金，发生几率和后果中等。", "风险点": "村集体资金收付由一人经手，缺少复核",
+            "防控措施编号": "M18-1、M17-3", "预警颜色": ""}
+    rows = []
+    for i in range(n):
+        r = dict(base, 来源=f"https://www.example.gov.cn/case/{i}.html", 岗位=rng.choice(("村会计", "村出纳", "村党支部书记")),
+                 资金关联程度=rng.choice("高中低"), 危害程度=rng.choice("高中低"), **{"涉及金额（元）": rng.randrange(1000, 10 ** 6)})
+        rows.append([r.get(c.header) for c in COLUMNS])
+    return rows
+
+
+def roster_rows(n: int, rng: random.Random) -> list[list[object]]:
+    return [[f"c{i:05d}", rng.choice(_SURNAMES) + rng.choice(_GIVEN) + rng.choice(("", *_GIVEN)), rng.choice(UNITS),
+             rng.choice(("办公室", "财务科", "审批科", "")), rng.choice(("科员", "科长", ""))] for i in range(n)]
+
+
+def sheet_rows(project: Project, n: int, rng: random.Random) -> tuple[list[str], list[list[object]]]:
+    key = read_key(project.exams_dir, EXAM)
+    cols = sheet_columns(key)
+    heads = ["编号", "姓名"] + [c.header for c in cols]
+    rows = []
+    for i in range(n):
+        row: list[object] = [f"c{i:05d}", None]
+        for c in cols:
+            e = key.item(c.item_id).entry
+            if rng.random() < 0.05:
+                row.append(None)
+            elif c.kind in ("简答", "论述"):
+                row.append(rng.randint(0, int(c.max_points)))
+            elif c.kind == "填空":
+                row.append(rng.choice((e.blanks[c.blank - 1][0][0], "不知道")))
+            elif c.kind == "判断":
+                row.append(rng.choice(("√", "×", "对", "错")))
+            else:
+                letters = [k for k, _ in e.options]
+                row.append(rng.choice(letters) if c.kind == "单选" else "".join(sorted(rng.sample(letters, 2))))
+        rows.append(row)
+    return heads, rows
+
+
+def _child(kind: str, file: str, root: str) -> dict:
+    """Runs inside the child process: one import, timed; returns what it did."""
+    from ..project import find_project as _find
+
+    project = _find(Path(root))
+    t0 = time.perf_counter()
+    if kind in ("cases", "cases-dry"):
+        from ..cases.importer import import_sheet
+
+        r = import_sheet(Path(file), project.cases_dir, dry_run=kind == "cases-dry")
+        ok, note = not r.errors, f"新增 {len(r.added)}" + ("" if not r.errors else f"；错误 {len(r.errors)}：{r.errors[0]}")
+    elif kind == "roster":
+        from ..exam.roster import import_roster
+
+        cands, errors = import_roster(project, Path(file))
+        ok, note = not errors, f"考生 {len(cands)}" + ("" if not errors else f"；错误：{errors[0]}")
+    else:
+        from ..exam.answer_sheets import mark_sheets
+
+        report, errors = mark_sheets(project, EXAM, Path(file))
+        ok, note = not errors, f"记入 {len(report.marked)}" + ("" if not errors else f"；错误：{errors[0]}")
+    seconds = time.perf_counter() - t0
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return {"seconds": seconds, "cpu": use.ru_utime + use.ru_stime, "peak_kb": use.ru_maxrss, "ok": ok, "note": note}
+
+
+def _measure(name: str, kind: str, file: Path, project: Project, rows: int) -> Measured:
+    proc = subprocess.run([sys.executable, "-m", "qingfeng.bench.imports", kind, str(file), str(project.root)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        return Measured(name, rows, float("nan"), float("nan"), float("nan"), False, "：失败 " + proc.stderr.strip()[-300:])
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    return Measured(name, rows, out["seconds"], out["cpu"], out["peak_kb"] / 1024, out["ok"], "" if out["ok"] else "：" + out["note"])
+
+
+def run_import_bench(project: Project, n: int = 50_000, seed: int = 2026, progress=None) -> ImportBench:
+    """Generate the files, then measure each import in its own child process (``progress`` gets each line as measured)."""
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory(prefix="qingfeng-import-bench-") as tmp:
+        work = copy_project(project, Path(tmp) / "proj")
+        course.build_exam(work, EXAM, EXAM)
+        course.generate(work, EXAM)
+        files = Path(tmp) / "files"
+        write_xlsx(files / "cases.xlsx", {"案例": ([c.header for c in COLUMNS], case_rows(n, rng))})
+        write_xlsx(files / "roster.xlsx", {"名单": (["编号", "姓名", "单位", "部门", "岗位"], roster_rows(n, rng))})
+        heads, rows = sheet_rows(work, n, rng)
+        write_xlsx(files / "sheet.xlsx", {"答题卡": (heads, rows)})
+        results = []
+        for name, kind, file in (("案例导入（试运行）", "cases-dry", "cases.xlsx"), ("案例导入", "cases", "cases.xlsx"),
+                                 ("考生名单导入", "roster", "roster.xlsx"), ("纸质答卷记分", "sheet", "sheet.xlsx")):
+            results.append(_measure(name, kind, files / file, work, n))
+            if progress:
+                progress(results[-1].line())
+    return ImportBench(results)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4:
+        print(json.dumps(_child(*sys.argv[1:]), ensure_ascii=False))
+    else:
+        print(ImportBench([]).lines()[0], flush=True)
+        run_import_bench(find_project(), n=int(sys.argv[1]) if len(sys.argv) > 1 else 50_000, progress=lambda line: print(line, flush=True))

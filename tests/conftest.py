@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from .gradebooks import gradebook_backend  # noqa: F401  (session fixture: sqlite, then postgresql)
 from .postgres import pg_server  # noqa: F401  (session fixture: a throw-away PostgreSQL server)
 
 REPO = Path(__file__).resolve().parents[1]

@@ -56,14 +56,14 @@ def test_statistics_report_renders_in_chromium(tmp_path):
         page.screenshot(path=str(SHOTS / "stats-report.png"), full_page=False)
 
 
-def test_essay_hand_marking_in_formgrader_shows_the_rubric_and_saves(tmp_path):
+def test_essay_hand_marking_in_formgrader_shows_the_rubric_and_saves(tmp_path, gradebook_backend):
     from qingfeng.exam import course
     from qingfeng.project import find_project
 
     from .exam_course import copy_project, take_exam
 
     SHOTS.mkdir(exist_ok=True)
-    project = find_project(copy_project(tmp_path / "proj"))
+    project = find_project(copy_project(tmp_path / "proj", gradebook_backend))
     exam = "yumin-sample"
     course.build_exam(project, exam, exam)
     course.generate(project, exam)
@@ -88,7 +88,7 @@ def test_essay_hand_marking_in_formgrader_shows_the_rubric_and_saves(tmp_path):
         page.locator("textarea#answer-YM-JD-01-comment").press("Tab")
         page.wait_for_timeout(1500)
         score.scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / "formgrader.png"))
+        page.screenshot(path=str(SHOTS / f"formgrader-{gradebook_backend}.png"))
     with course.open_gradebook(project) as gb:
         grade = gb.find_grade("answer-YM-JD-01", exam, exam, "c01")
         comment = gb.find_comment("answer-YM-JD-01", exam, exam, "c01")

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import click
 
+from ..exam.gradebook_db import GradebookConfigError
 from ..project import Project, ProjectNotFound, find_project
 from .bank import bank
 from .cases import cases
 from .exam import exam
+from .gradebook import gradebook
 from .mark import mark
 from .progress import progress
 from .stats import demo, stats
@@ -22,6 +24,8 @@ class QingfengGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ProjectNotFound as e:
+            raise click.ClickException(str(e)) from None
+        except GradebookConfigError as e:
             raise click.ClickException(str(e)) from None
 
 
@@ -50,6 +54,7 @@ class _LazyProject:
 cli.add_command(cases)
 cli.add_command(bank)
 cli.add_command(exam)
+cli.add_command(gradebook)
 cli.add_command(setup)
 cli.add_command(mark)
 cli.add_command(progress)

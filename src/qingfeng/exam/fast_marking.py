@@ -30,6 +30,7 @@ from nbformat import NotebookNode
 
 from ..project import Project
 from .answers import AnswerRead, read_answer
+from .gradebook_db import locate
 from .gradebook_writer import MarkedSubmission, backup, load_cell_map, write_marks
 from .keys import ExamKey, read_key
 from .scoring import ItemScore, score
@@ -204,8 +205,7 @@ def _work(args):
 def marking_session(project: Project, exam_id: str):
     """Steps shared by notebook and answer-sheet marking: the key, the gradebook's cells, a staging folder."""
     key = read_key(project.exams_dir, exam_id)
-    db = project.exams_dir / "gradebook.db"
-    cmap = load_cell_map(db, exam_id, exam_id)
+    cmap = load_cell_map(locate(project), exam_id, exam_id)
     base, meta = _source_cells(project, exam_id)
     staging = Path(tempfile.mkdtemp(prefix=".qingfeng-mark-", dir=project.exams_dir))
     tail = '"metadata": ' + json.dumps(meta, ensure_ascii=False) + ', "nbformat": 4, "nbformat_minor": 5}'
@@ -220,7 +220,7 @@ def commit(project: Project, ctx: Context, cmap, marked: list[MarkedSubmission],
     """Steps 5–6: back up, write the gradebook in one transaction, then publish the staged notebooks."""
     if not marked:
         return
-    db = project.exams_dir / "gradebook.db"
+    db = locate(project)
     report.backup = backup(db)
     write_marks(db, cmap, marked, fail_after=fail_after)
     _publish(project, ctx.exam_id, Path(ctx.staging), [m.student for m in marked])

@@ -85,7 +85,7 @@ def locate(project: Project) -> GradebookLocation:
     elif url.get_backend_name() == "postgresql":
         if url.password is not None and not source.startswith("环境变量"):
             raise GradebookConfigError(f"{source} 里写了密码：qingfeng.toml 会进入 git，请改用 password_file")
-        if url.get_driver_name() in ("", "psycopg2"):
+        if "+" not in url.drivername:  # bare postgresql:// → the driver this project installs
             url = url.set(drivername="postgresql+psycopg")
         if url.password is None:
             password = _password(project, section.get("password_file"))

@@ -46,7 +46,7 @@ def database_url() -> str:
     if not raw:
         raise SystemExit("qingfeng-progress：未设置 QINGFENG_PROGRESS_DB_URL（或 QINGFENG_DB_URL）")
     url = make_url(raw)
-    if url.get_backend_name() == "postgresql" and url.get_driver_name() in ("", "psycopg2"):
+    if url.get_backend_name() == "postgresql" and "+" not in url.drivername:
         url = url.set(drivername="postgresql+psycopg")
     pw_file = os.environ.get("QINGFENG_DB_PASSWORD_FILE")
     if url.password is None and pw_file:

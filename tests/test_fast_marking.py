@@ -17,7 +17,7 @@ from qingfeng.project import find_project
 from .exam_course import copy_project
 from .gradebooks import Backend
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]  # runs once per gradebook backend: 55 papers through nbgrader each time
 EXAM = "yumin-sample"
 
 

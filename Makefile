@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8888
 ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: run test test-fast bench install browser clean
+.PHONY: run test test-fast bench install browser postgres clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,15 +30,19 @@ run: $(STAMP)
 browser:
 	bash scripts/install-browser.sh
 
+## make postgres: Debian PostgreSQL 15 binaries for the PostgreSQL gradebook tests and deploy/postgres.sh
+postgres:
+	bash scripts/install-postgres.sh
+
 ## make test: every test, including notebooks, nbgrader and the browser test
-test: $(STAMP) browser
+test: $(STAMP) browser postgres
 	$(BIN)/python -m pytest
 
 ## make test-fast: unit tests only
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
-bench: $(STAMP)
+bench: $(STAMP) postgres
 	$(BIN)/python -m qingfeng.bench
 
 clean:

@@ -76,10 +76,7 @@ init_cluster() {
   mkdir -p "$ROOT"
   chmod 0755 "$ROOT"
   as_server test -x "$ROOT" || die "$OS_USER 进不了 $ROOT：请把 QINGFENG_VAR 放在它能进入的文件夹里"
-  if [ ! -s "$PWFILE" ]; then
-    if [ -n "$SECRET_GROUP" ]; then write_secret "$PWFILE" "$(new_secret)" 0640 "$SECRET_GROUP"
-    else write_secret "$PWFILE" "$(new_secret)" 0600; fi
-  fi
+  if [ ! -s "$PWFILE" ]; then write_secret "$PWFILE" "$(new_secret)" 0600; fi
   mkdir -p "$DATA" "$RUN" "$LOG"
   chown "$OS_USER" "$DATA" "$RUN" "$LOG"
   chmod 0700 "$DATA" "$RUN"
@@ -121,8 +118,19 @@ SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role')
 EOF
 }
 
+secret_mode() {  # on every start, so a group named later (QINGFENG_PG_SECRET_GROUP) takes effect
+  [ "$(id -u)" = 0 ] || return 0
+  if [ -n "$SECRET_GROUP" ]; then
+    getent group "$SECRET_GROUP" >/dev/null || die "组 $SECRET_GROUP 不存在（QINGFENG_PG_SECRET_GROUP）"
+    chown "root:$SECRET_GROUP" "$PWFILE"; chmod 0640 "$PWFILE"
+  else
+    chown root:root "$PWFILE"; chmod 0600 "$PWFILE"
+  fi
+}
+
 start() {
   [ -f "$DATA/PG_VERSION" ] || init_cluster
+  secret_mode
   if ! running; then
     as_server "$BIN/pg_ctl" -D "$DATA" -l "$LOG/postgres.log" -w -t 60 \
       -o "-c listen_addresses=$HOST -c port=$PORT -c unix_socket_directories=$RUN" start >/dev/null \

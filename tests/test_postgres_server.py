@@ -1,6 +1,8 @@
 """deploy/postgres.sh: the project's own PostgreSQL server, driven through the real script."""
 from __future__ import annotations
 
+import grp
+import os
 import stat
 
 import psycopg
@@ -32,6 +34,16 @@ def test_start_is_idempotent_and_stop_keeps_data():
         with connect(server, password) as conn:
             assert conn.execute("SELECT x FROM kept").fetchall() == [(42,)]
         assert server.password_file.read_text().strip() == password  # the secret is not regenerated
+        # the examiners' account may be given read access through a group, and taken back
+        os.environ["QINGFENG_PG_SECRET_GROUP"] = "postgres"
+        try:
+            server.run("start")
+        finally:
+            del os.environ["QINGFENG_PG_SECRET_GROUP"]
+        st = server.password_file.stat()
+        assert stat.S_IMODE(st.st_mode) == 0o640 and grp.getgrgid(st.st_gid).gr_name == "postgres"
+        server.run("start")
+        assert stat.S_IMODE(server.password_file.stat().st_mode) == 0o600
     finally:
         stop_throwaway(server)
 
@@ -57,7 +69,6 @@ def test_loopback_only_password_only_and_secret_not_in_url(pg_server):
 
 
 def test_refuses_the_system_port_and_non_loopback(tmp_path):
-    import os
     import subprocess
 
     from .postgres import SCRIPT

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -192,6 +192,12 @@ def test_kernel_results_reach_the_service_and_none_is_lost_while_it_is_down(hub,
     mine = [r for r in call(service + "api/results", tokens["alice"])[1]["results"] if r["exercise"] == "离线练习"]
     assert sorted(r["item"] for r in mine) == [f"离线题{i}" for i in range(6)]
     assert len(store.frame()) == 6
+    # the service stored the rows but its answer was lost: everything is sent again, stored once
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE hub_sync SET sent_rowid = 0")
+    assert progress_hub.flush(db) == 6
+    again = [r for r in call(service + "api/results", tokens["alice"])[1]["results"] if r["exercise"] == "离线练习"]
+    assert len(again) == 6
 
 
 def test_outside_a_hub_nothing_is_sent_or_queued(tmp_path, monkeypatch):
@@ -199,4 +205,6 @@ def test_outside_a_hub_nothing_is_sent_or_queued(tmp_path, monkeypatch):
     monkeypatch.delenv("QINGFENG_PROGRESS_URL", raising=False)
     db = tmp_path / "p.sqlite"
     ProgressStore(db, learner="甲").record("练习", "题", None, 1, 1)
-    assert progress_hub.pending(db) == 0 and Path(db).is_file()
+    with sqlite3.connect(db) as con:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"results"}  # no sync state: nothing was tried

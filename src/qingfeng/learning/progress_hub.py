@@ -4,10 +4,11 @@ Active only inside a Hub server: ``JUPYTERHUB_API_TOKEN`` (set by JupyterHub in 
 ``QINGFENG_PROGRESS_URL`` (set by the deployment) must both be present; otherwise nothing happens
 and the local progress.sqlite stays the only record (offline, single user).
 
-Each result is first queued in the learner's own progress.sqlite (table ``hub_outbox``), then the
-whole queue is sent; rows leave the queue only after the service has stored them. With the service
-down the queue just grows and goes out with the next result (or :func:`flush`). Each row carries a
-random id, so a resend after a lost answer is stored once.
+The local ``results`` table is itself the queue: a small ``hub_sync`` table in the same file keeps
+the last row (rowid) the service has confirmed, and :func:`forward` sends every row after it —
+whatever columns the table has (extra ones travel along). With the service down nothing advances
+and the rows go out with the next result (or :func:`flush`). Each row's id is this file's random id
+plus its rowid, so a resend after a lost answer is stored once.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from pathlib import Path
 
 __all__ = ["hub_target", "forward", "flush", "pending", "fetch_all"]
 
-_OUTBOX = "CREATE TABLE IF NOT EXISTS hub_outbox (id TEXT PRIMARY KEY, row TEXT NOT NULL)"
+_STATE = "CREATE TABLE IF NOT EXISTS hub_sync (file_id TEXT NOT NULL, sent_rowid INTEGER NOT NULL)"
 BATCH = 500
 
 
@@ -30,26 +31,32 @@ def hub_target() -> tuple[str, str] | None:
     return (url.rstrip("/") + "/", token) if url and token else None
 
 
-def forward(db: Path, row: dict) -> None:
-    """Queue one stored result for the Hub and send the queue (no-op outside a Hub)."""
+def forward(db: Path) -> None:
+    """Send the stored results the service has not confirmed yet (no-op outside a Hub)."""
     target = hub_target()
-    if target is None:
-        return
-    with sqlite3.connect(db, timeout=10) as con:
-        con.execute(_OUTBOX)
-        rid = uuid.uuid4().hex
-        con.execute("INSERT INTO hub_outbox VALUES (?, ?)", (rid, json.dumps({**row, "id": rid}, ensure_ascii=False)))
-    flush(db, target)
+    if target is not None:
+        flush(db, target)
+
+
+def _state(con: sqlite3.Connection) -> tuple[str, int]:
+    con.execute(_STATE)
+    row = con.execute("SELECT file_id, sent_rowid FROM hub_sync").fetchone()
+    if row is None:
+        row = (uuid.uuid4().hex, 0)
+        con.execute("INSERT INTO hub_sync VALUES (?, ?)", row)
+        con.commit()
+    return row
 
 
 def pending(db: Path) -> int:
+    """Results stored locally that the service has not confirmed."""
     with sqlite3.connect(db, timeout=10) as con:
-        con.execute(_OUTBOX)
-        return con.execute("SELECT count(*) FROM hub_outbox").fetchone()[0]
+        _, mark = _state(con)
+        return con.execute("SELECT count(*) FROM results WHERE rowid > ?", (mark,)).fetchone()[0]
 
 
 def _request(url: str, token: str, body: dict | None = None, timeout: float = 3.0) -> dict:
-    data = json.dumps(body).encode() if body is not None else None
+    data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, method="POST" if data else "GET",
                                  headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=timeout) as resp:
@@ -57,25 +64,29 @@ def _request(url: str, token: str, body: dict | None = None, timeout: float = 3.
 
 
 def flush(db: Path, target: tuple[str, str] | None = None) -> int:
-    """Send queued rows; returns how many left the queue (0 when the service is unreachable)."""
+    """Send unconfirmed rows; returns how many the service confirmed (0 when it is unreachable)."""
     target = target or hub_target()
     if target is None:
         return 0
     url, token = target
     sent = 0
     with sqlite3.connect(db, timeout=10) as con:
-        con.execute(_OUTBOX)
+        file_id, mark = _state(con)
         while True:
-            batch = con.execute("SELECT id, row FROM hub_outbox ORDER BY rowid LIMIT ?", (BATCH,)).fetchall()
-            if not batch:
+            cur = con.execute("SELECT rowid AS _rowid, * FROM results WHERE rowid > ? ORDER BY rowid LIMIT ?", (mark, BATCH))
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, r)) for r in cur.fetchall()]
+            if not rows:
                 return sent
+            body = [{k: v for k, v in r.items() if k != "_rowid"} | {"id": f"{file_id}-{r['_rowid']}"} for r in rows]
             try:
-                _request(url + "api/results", token, {"results": [json.loads(r) for _, r in batch]})
+                _request(url + "api/results", token, {"results": body})
             except (urllib.error.URLError, OSError, ValueError):
-                return sent  # service down, refused or confused: keep everything for the next try
-            con.executemany("DELETE FROM hub_outbox WHERE id = ?", [(i,) for i, _ in batch])
+                return sent  # service down, refused or confused: the rows stay unconfirmed for the next try
+            mark = rows[-1]["_rowid"]
+            con.execute("UPDATE hub_sync SET sent_rowid = ?", (mark,))
             con.commit()
-            sent += len(batch)
+            sent += len(rows)
 
 
 def fetch_all(url: str, token: str) -> list[dict]:

@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8888
 ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: run test test-fast bench install browser postgres clean
+.PHONY: run test test-fast bench install browser clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,7 @@ browser:
 	bash scripts/install-browser.sh
 
 ## make postgres: Debian PostgreSQL 15 binaries for the PostgreSQL gradebook tests and deploy/postgres.sh
+.PHONY: postgres
 postgres:
 	bash scripts/install-postgres.sh
 

@@ -8,9 +8,9 @@ from ..project import Project, ProjectNotFound, find_project
 from .bank import bank
 from .cases import cases
 from .exam import exam
-from .gradebook import gradebook
 from .mark import mark
 from .progress import progress
+from .gradebook import gradebook
 from .stats import demo, stats
 from .setup import setup
 

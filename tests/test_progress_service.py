@@ -166,13 +166,13 @@ def test_trainer_reads_all_and_gathers_the_sheet(hub, tmp_path):
     status, body = call(service + "api/results?all=1", tokens["tina"])
     assert status == 200 and {"alice", "bob"} <= {r["learner"] for r in body["results"]}
     out = tmp_path / "进度.xlsx"
-    r = CliRunner().invoke(cli, ["progress", "gather", "--hub", service, "--token", tokens["tina"], "--out", str(out)])
+    r = CliRunner().invoke(cli, ["progress", "gather-hub", service, "--token", tokens["tina"], "--out", str(out)])
     assert r.exit_code == 0, r.output
     ws = openpyxl.load_workbook(out)["练习记录"]
     rows = list(ws.values)
     assert rows[0][:3] == ("学员", "练习", "题目")
     assert len(rows) - 1 == len(body["results"]) and {x[0] for x in rows[1:]} >= {"alice", "bob"}
-    r = CliRunner().invoke(cli, ["progress", "gather", "--hub", service, "--token", tokens["bob"], "--out", str(out)])
+    r = CliRunner().invoke(cli, ["progress", "gather-hub", service, "--token", tokens["bob"], "--out", str(out)])
     assert r.exit_code != 0 and "培训师" in r.output
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import click
 
-from ..exam.gradebook_db import GradebookConfigError
 from ..project import Project, ProjectNotFound, find_project
 from .bank import bank
 from .cases import cases
@@ -11,6 +10,7 @@ from .exam import exam
 from .mark import mark
 from .progress import progress
 from .gradebook import gradebook
+from .progress_hub import gather_hub
 from .stats import demo, stats
 from .setup import setup
 
@@ -24,8 +24,6 @@ class QingfengGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ProjectNotFound as e:
-            raise click.ClickException(str(e)) from None
-        except GradebookConfigError as e:
             raise click.ClickException(str(e)) from None
 
 
@@ -55,6 +53,7 @@ cli.add_command(cases)
 cli.add_command(bank)
 cli.add_command(exam)
 cli.add_command(gradebook)
+progress.add_command(gather_hub)
 cli.add_command(setup)
 cli.add_command(mark)
 cli.add_command(progress)

@@ -14,34 +14,14 @@ def progress() -> None:
 
 
 @progress.command("gather")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出的 Excel 文件（.xlsx）")
-@click.option("--hub", "hub_url", default=None, metavar="URL",
-              help="从 JupyterHub 的进度服务读取全班记录，例如 http://127.0.0.1:8000/services/qingfeng-progress/")
-@click.option("--token", envvar=["QINGFENG_HUB_TOKEN", "JUPYTERHUB_API_TOKEN"], default=None,
-              help="培训师本人的 JupyterHub 令牌（默认取环境变量 QINGFENG_HUB_TOKEN 或 JUPYTERHUB_API_TOKEN）")
-def gather_cmd(paths: tuple[str, ...], out: str, hub_url: str | None, token: str | None) -> None:
-    """汇总学员的 progress.sqlite（可给文件或文件夹；文件夹内逐级查找），或用 --hub 从进度服务读取，写成一个 Excel 表。"""
-    if hub_url:
-        from ..learning.progress import COLUMNS
-        from ..learning.progress_hub import fetch_all
-
-        if not token:
-            raise click.ClickException("缺少令牌：请用 --token 或环境变量 QINGFENG_HUB_TOKEN 给出培训师本人的 JupyterHub 令牌")
-        try:
-            rows = fetch_all(hub_url, token)
-        except (PermissionError, ConnectionError) as e:
-            raise click.ClickException(str(e)) from None
-        import pandas as pd
-
-        df = pd.DataFrame(rows, columns=list(COLUMNS)).rename(columns=COLUMNS)
-    elif paths:
-        files: list[Path] = []
-        for p in map(Path, paths):
-            files += sorted(p.rglob("progress.sqlite")) if p.is_dir() else [p]
-        df = gather(files)
-    else:
-        raise click.UsageError("请给出学员的 progress.sqlite 文件或文件夹，或用 --hub 指定进度服务")
+def gather_cmd(paths: tuple[str, ...], out: str) -> None:
+    """汇总学员的 progress.sqlite（可给文件或文件夹；文件夹内逐级查找）到一个 Excel 表。"""
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files += sorted(p.rglob("progress.sqlite")) if p.is_dir() else [p]
+    df = gather(files)
     for s in df.attrs.get("skipped", []):
         click.echo(f"跳过无法读取的文件：{s}", err=True)
     import pandas as pd

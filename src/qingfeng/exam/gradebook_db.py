@@ -21,14 +21,14 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..project import Project, find_project
+from ..project import Project, ProjectNotFound, find_project
 
 __all__ = ["GradebookLocation", "GradebookConfigError", "locate", "gradebook_url", "as_location", "connect",
            "backup", "nbgrader_sees", "dispose_engines"]
 
 
-class GradebookConfigError(ValueError):
-    pass
+class GradebookConfigError(ProjectNotFound, ValueError):
+    """A bad gradebook setting (shown by the CLI as one Chinese line, like any project settings error)."""
 
 
 @dataclass(frozen=True)

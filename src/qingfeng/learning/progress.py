@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .progress_hub import forward  # the Hub sink (no-op off the Hub)
 from ..risk import CATEGORY_NAMES
-from .progress_hub import forward
 
 __all__ = ["default_path", "learner_name", "ProgressStore", "gather", "COLUMNS"]
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from qingfeng.exam import course
-from qingfeng.exam.gradebook_db import backup, dispose_engines, locate
+from qingfeng.exam.gradebook_db import backup, backups, dispose_engines, locate
 from qingfeng.project import find_project
 
 from .exam_course import copy_project
@@ -46,6 +46,11 @@ def test_backup_then_restore_gives_back_the_gradebook_as_it_was(tmp_path, gradeb
                         "-U", url.username, "-d", url.database, str(saved)],
                        env={**os.environ, "PGPASSWORD": url.password}, check=True, capture_output=True)
     assert _students(project) == {"c01"}
+    # only the newest N are kept when asked ([marking] keep_backups on the marking branch)
+    for _ in range(3):
+        newest = backup(loc, keep=2)
+    assert backups(loc) == sorted(backups(loc)) and len(backups(loc)) == 2 and newest in backups(loc)
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in backups(loc))
 
 
 def test_a_failed_pg_dump_raises_and_leaves_no_half_file(tmp_path, pg_server, monkeypatch):

@@ -24,7 +24,8 @@ from pathlib import Path
 from ..project import Project, ProjectNotFound, find_project
 
 __all__ = ["GradebookLocation", "GradebookConfigError", "locate", "gradebook_url", "as_location", "connect",
-           "backup", "nbgrader_sees", "dispose_engines"]
+           "backup", "backups", "prune_backups", "nbgrader_sees",
+           "dispose_engines"]
 
 
 class GradebookConfigError(ProjectNotFound, ValueError):
@@ -149,24 +150,54 @@ def _pg_bin(name: str) -> str:
     return found
 
 
-def backup(db) -> Path:
-    """Copy the gradebook before a write: SQLite → ``gradebook.db.bak-<time>`` beside it;
-    PostgreSQL → ``pg_dump`` custom format ``gradebook-pg.bak-<time>.dump`` in the course folder (0600).
-    Restore: copy the file back, or ``pg_restore --clean --if-exists -d <url> <file>``."""
+def backups(db) -> list[Path]:
+    """The gradebook's backups, oldest first (their names sort by time)."""
+    loc = as_location(db)
+    if loc.backend == "sqlite":
+        folder, pattern = loc.sqlite_path.parent, f"{loc.sqlite_path.name}.bak-*"
+    else:
+        folder, pattern = loc.folder, "gradebook-pg.bak-*.dump"
+    return sorted(p for p in folder.glob(pattern) if p.is_file() and not p.is_symlink())
+
+
+def prune_backups(db, keep: int) -> list[Path]:
+    """Delete all but the newest ``keep`` backups; returns the deleted ones."""
+    old = backups(db)[:-keep] if keep > 0 else []
+    for p in old:
+        p.unlink()
+    return old
+
+
+def backup(db, keep: int | None = None) -> Path:
+    """Copy the gradebook before a write (0600): SQLite → ``gradebook.db.bak-<time>`` beside it;
+    PostgreSQL → ``pg_dump`` custom format ``gradebook-pg.bak-<time>.dump`` in the course folder.
+    With ``keep``, only the newest ``keep`` backups stay.
+    Restore: copy the file back, or ``pg_restore --clean --if-exists -d <database> <file>``."""
+    loc = as_location(db)
+    target = _backup_sqlite(loc) if loc.backend == "sqlite" else _backup_postgres(loc)
+    if keep is not None:
+        prune_backups(loc, keep)
+    return target
+
+
+def _backup_sqlite(loc: GradebookLocation) -> Path:
+    path = loc.sqlite_path
+    target = path.with_name(f"{path.name}.bak-{dt.datetime.now():%Y%m%d-%H%M%S-%f}")
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    src, dst = sqlite3.connect(path), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    os.chmod(target, 0o600)
+    return target
+
+
+def _backup_postgres(loc: GradebookLocation) -> Path:
     from sqlalchemy.engine import make_url
 
-    loc = as_location(db)
     stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S-%f}"
-    if loc.backend == "sqlite":
-        path = loc.sqlite_path
-        target = path.with_name(f"{path.name}.bak-{stamp}")
-        src, dst = sqlite3.connect(path), sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-        return target
     url = make_url(loc.url)
     target = loc.folder / f"gradebook-pg.bak-{stamp}.dump"
     env = {**os.environ, "PGPASSWORD": url.password or os.environ.get("PGPASSWORD", ""), "PGCONNECT_TIMEOUT": "15"}

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import text
 
-from .gradebook_db import as_location, backup, connect
+from .gradebook_db import as_location, backup, backups, connect, prune_backups
 
-__all__ = ["MarkedSubmission", "CellMap", "load_cell_map", "backup", "write_marks"]
+__all__ = ["MarkedSubmission", "CellMap", "load_cell_map", "backup", "backups", "prune_backups", "write_marks"]
 
 
 @dataclass
@@ -46,7 +46,10 @@ class CellMap:
 
 def load_cell_map(db, exam_id: str, notebook: str) -> CellMap:
     """The exam's cells in the gradebook (``db``: a GradebookLocation, URL or SQLite path)."""
-    with connect(db, readonly=True) as con:
+    loc = as_location(db)
+    if loc.backend == "sqlite" and (not loc.sqlite_path.is_file() or loc.sqlite_path.stat().st_size == 0):
+        raise LookupError(f"找不到成绩库 {loc.sqlite_path}（或它是空文件）：请先运行 qingfeng exam build 和 release，或从备份恢复")
+    with connect(loc, readonly=True) as con:
         row = con.execute(text("SELECT id FROM assignment WHERE name = :n"), {"n": exam_id}).fetchone()
         if row is None:
             raise LookupError(f"成绩库中没有试卷 {exam_id}：请先 qingfeng exam build 并 release")

@@ -47,7 +47,10 @@ class NoProxy(Proxy):
         return {{}}
 
 
+from qingfeng.learning.progress_service import hub_wiring
+
 c = get_config()
+progress = hub_wiring({python!r}, {service_port}, "{db_url}", "{password_file}")  # what deploy/jupyterhub_config.py uses
 c.JupyterHub.proxy_class = NoProxy
 c.JupyterHub.bind_url = "http://127.0.0.1:{public}/"
 c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub}"
@@ -55,17 +58,13 @@ c.JupyterHub.db_url = "sqlite:///{tmp}/jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = "{tmp}/cookie_secret"
 c.JupyterHub.authenticator_class = "dummy"
 c.JupyterHub.load_groups = {{"{group}": {{"users": ["tina"]}}}}
-c.JupyterHub.services = [
-    {{"name": "test-admin", "api_token": "{admin}"}},
-    {{"name": "{service}", "url": "http://127.0.0.1:{service_port}",
-      "command": [{python!r}, "-m", "qingfeng.learning.progress_service"],
-      "environment": {{"QINGFENG_PROGRESS_DB_URL": "{db_url}", "QINGFENG_DB_PASSWORD_FILE": "{password_file}"}}}},
-]
+c.JupyterHub.services = [{{"name": "test-admin", "api_token": "{admin}"}}, progress["service"]]
 c.JupyterHub.load_roles = [
     {{"name": "admin", "services": ["test-admin"]}},
-    {{"name": "user", "scopes": ["self", "access:services!service={service}"]}},
-    {{"name": "progress-service", "services": ["{service}"], "scopes": ["read:groups!group={group}"]}},
+    {{"name": "user", "scopes": ["self", *progress["user_scopes"]]}},
+    progress["role"],
 ]
+c.Spawner.environment = progress["spawner_environment"]
 '''
 
 
@@ -178,6 +177,10 @@ def test_trainer_reads_all_and_gathers_the_sheet(hub, tmp_path):
 
 def test_kernel_results_reach_the_service_and_none_is_lost_while_it_is_down(hub, tmp_path, monkeypatch):
     service, tokens = hub
+    from qingfeng.learning.progress_service import hub_wiring
+
+    assert hub_wiring("python", int(service.split(":")[2].split("/")[0]), "", "")["spawner_environment"] == {
+        "QINGFENG_PROGRESS_URL": service}  # what kernels get on the Hub is where the service answers
     db = tmp_path / ".qingfeng" / "progress.sqlite"
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", tokens["alice"])
     monkeypatch.setenv("QINGFENG_PROGRESS_URL", f"http://127.0.0.1:{free_port()}/services/{SERVICE_NAME}/")  # nobody there

@@ -155,6 +155,29 @@ class ResultsHandler(web.RequestHandler):
         self.finish({"error": message})
 
 
+def hub_wiring(python: str, port: int, db_url: str, password_file: str, trainers_group: str = TRAINERS_GROUP,
+               user: str | None = None) -> dict:
+    """What a jupyterhub_config.py adds for this service, in one place:
+
+    ``service`` → append to ``c.JupyterHub.services``; ``role`` → append to ``c.JupyterHub.load_roles``;
+    ``user_scopes`` → add to the scopes of the ``user`` role (and of ``server``, unless it is ``inherit``),
+    so a kernel's token may reach the service; ``spawner_environment`` → merge into
+    ``c.Spawner.environment``, so kernels know where to post. ``db_url`` has no password
+    (``deploy/postgres.sh url``); ``password_file`` must be readable by ``user`` (the Hub's own user if None).
+    """
+    url = f"http://127.0.0.1:{port}"
+    service = {"name": SERVICE_NAME, "url": url, "command": [python, "-m", "qingfeng.learning.progress_service"],
+               "environment": {"QINGFENG_PROGRESS_DB_URL": db_url, "QINGFENG_DB_PASSWORD_FILE": password_file,
+                               "QINGFENG_TRAINERS_GROUP": trainers_group}}
+    if user:
+        service["user"] = user
+    return {"service": service,
+            "role": {"name": f"{SERVICE_NAME}-service", "services": [SERVICE_NAME],
+                     "scopes": [f"read:groups!group={trainers_group}"]},
+            "user_scopes": [f"access:services!service={SERVICE_NAME}"],
+            "spawner_environment": {"QINGFENG_PROGRESS_URL": f"{url}/services/{SERVICE_NAME}/"}}
+
+
 def make_app(store: Store, group: str | None = None):
     from jupyterhub.services.auth import HubAuth
 

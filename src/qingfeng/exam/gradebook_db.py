@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from ..project import Project, ProjectNotFound, find_project
 
@@ -123,8 +124,12 @@ def connect(db, readonly: bool = False):
     if key not in _ENGINES:
         if loc.backend == "sqlite":
             path = loc.sqlite_path
-            url = f"sqlite:///file:{path}?mode=ro&uri=true" if readonly else loc.url
-            engine = create_engine(url, connect_args={"timeout": 30})
+            if readonly:  # never creates the file; the path is quoted for the URI form (spaces, #, ?)
+                uri = f"file:{quote(str(path))}?mode=ro"
+                engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=30,
+                                                                                     check_same_thread=False))
+            else:
+                engine = create_engine(loc.url, connect_args={"timeout": 30})
 
             @event.listens_for(engine, "connect")
             def _on_connect(dbapi_con, record):

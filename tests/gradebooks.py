@@ -31,14 +31,6 @@ class Backend:
             return None
         return {"db_url": self.server.new_database("gb"), "password_file": str(self.server.password_file)}
 
-    def configure(self, root: Path) -> None:
-        """Point an existing project (no [gradebook] yet) at a fresh gradebook of this backend."""
-        settings = self.settings()
-        if settings:
-            toml = root / "qingfeng.toml"
-            toml.write_text(toml.read_text(encoding="utf-8").rstrip("\n") + "\n\n[gradebook]\n"
-                            + "".join(f'{k} = "{v}"\n' for k, v in settings.items()), encoding="utf-8")
-
     def clone(self, src: Path, dst: Path) -> None:
         """Copy a whole project folder, gradebook included (PostgreSQL: CREATE DATABASE … TEMPLATE)."""
         shutil.copytree(src, dst)

@@ -45,6 +45,16 @@ def test_environment_wins_and_relative_sqlite_paths_are_from_the_project_root(tm
     assert loc.url.endswith("u:pw@127.0.0.1:5999/x") and "QINGFENG_DB_URL" in loc.source
 
 
+def test_copies_keep_their_own_gradebook_whatever_the_environment_says(tmp_path, monkeypatch, repo):
+    from qingfeng.project import copy_project
+
+    monkeypatch.setenv("QINGFENG_DB_URL", "postgresql+psycopg://u:pw@127.0.0.1:5999/the_real_one")
+    copy = copy_project(find_project(repo), tmp_path / "bench")
+    assert locate(copy).sqlite_path == copy.exams_dir / "gradebook.db"
+    other = copy_project(find_project(repo), tmp_path / "t", gradebook={"db_url": "postgresql://x@127.0.0.1:6000/t"})
+    assert locate(other).url == "postgresql+psycopg://x@127.0.0.1:6000/t"
+
+
 @pytest.mark.parametrize("setting,message", [
     ('db_url = "postgresql://u:pw@127.0.0.1/x"', "写了密码"),
     ('db_url = "mysql://u@127.0.0.1/x"', "只支持 SQLite 和 PostgreSQL"),
@@ -57,12 +67,10 @@ def test_bad_settings_are_named(tmp_path, setting, message):
 
 @pytest.mark.slow
 def test_info_shows_what_nbgrader_really_uses_and_flags_a_stale_config(tmp_path, repo, pg_server):
-    from .exam_course import copy_project
+    from qingfeng.project import copy_project
 
-    root = copy_project(tmp_path / "proj")
-    toml = root / "qingfeng.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + f'\n[gradebook]\ndb_url = "{pg_server.url}"\n'
-                    f'password_file = "{pg_server.password_file}"\n', encoding="utf-8")
+    root = copy_project(find_project(repo), tmp_path / "proj",
+                        gradebook={"db_url": pg_server.url, "password_file": pg_server.password_file}).root
     r = CliRunner().invoke(cli, ["--root", str(root), "gradebook", "info"])
     assert r.exit_code == 0, r.output
     shown = f"postgresql+psycopg://qingfeng:***@127.0.0.1:{pg_server.port}/qingfeng"

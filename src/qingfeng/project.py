@@ -100,15 +100,16 @@ def copy_project(source: Project, dest: Path, config: str | None = None, gradebo
 
     Gradebook, submissions and built exams are not copied, nor the ``[gradebook]`` setting: a copy
     gets its own SQLite gradebook, or the ``gradebook`` section given here (``db_url``,
-    ``password_file``).  ``config`` replaces qingfeng.toml (e.g. a demo marked as simulated).
+    ``password_file``), with ``use_env = false`` so ``QINGFENG_DB_URL`` cannot point it elsewhere.  ``config`` replaces qingfeng.toml (e.g. a demo marked as simulated).
     Used by benchmarks, the demo and tests, so none of them ever touches the real course or its database.
     """
     dest.mkdir(parents=True)
     text = source.config_file.read_text(encoding="utf-8") if config is None else config
     text = _without_section(text, "gradebook")
-    if gradebook:
-        text = text.rstrip("\n") + "\n\n[gradebook]\n" + "".join(f"{k} = {json.dumps(str(v), ensure_ascii=False)}\n"
-                                                         for k, v in gradebook.items())
+    # its own gradebook, whatever QINGFENG_DB_URL says: a benchmark or demo never writes into the real one
+    settings = {**(gradebook or {"db_url": "sqlite:///exams/gradebook.db"}), "use_env": False}
+    text = text.rstrip("\n") + "\n\n[gradebook]\n" + "".join(
+        f"{k} = {json.dumps(v if isinstance(v, bool) else str(v), ensure_ascii=False)}\n" for k, v in settings.items())
     (dest / MARKER).write_text(text, encoding="utf-8")
     shutil.copy(source.root / "nbgrader_config.py", dest / "nbgrader_config.py")
     shutil.copytree(source.cases_dir.parent, dest / "risk_case_library")

@@ -6,6 +6,9 @@ Looked up in this order (the first one set wins):
 2. ``[gradebook] db_url`` in qingfeng.toml (must NOT carry a password: the file is in git);
 3. the single-user default, SQLite ``exams/gradebook.db``.
 
+``[gradebook] use_env = false`` makes a project ignore the two environment variables (copies made by
+:func:`~qingfeng.project.copy_project` for benchmarks, the demo and tests say so).
+
 A PostgreSQL URL without password takes it from the first line of a password file:
 ``QINGFENG_DB_PASSWORD_FILE`` or ``[gradebook] password_file`` (relative to the project root),
 e.g. the file ``deploy/postgres.sh password-file`` prints. ``exams/nbgrader_config.py`` sets
@@ -54,8 +57,8 @@ class GradebookLocation:
         return Path(self.url.split(":///", 1)[1]) if self.backend == "sqlite" else None
 
 
-def _password(project: Project, configured: str | None) -> str | None:
-    name = os.environ.get("QINGFENG_DB_PASSWORD_FILE") or configured
+def _password(project: Project, configured: str | None, use_env: bool) -> str | None:
+    name = (os.environ.get("QINGFENG_DB_PASSWORD_FILE") if use_env else None) or configured
     if not name:
         return None
     path = Path(name) if os.path.isabs(name) else project.root / name
@@ -71,7 +74,8 @@ def locate(project: Project) -> GradebookLocation:
 
     section = project.config().get("gradebook", {})
     default = "sqlite:///" + str(project.exams_dir / "gradebook.db")
-    if os.environ.get("QINGFENG_DB_URL"):
+    use_env = section.get("use_env", True) is not False
+    if use_env and os.environ.get("QINGFENG_DB_URL"):
         raw, source = os.environ["QINGFENG_DB_URL"], "环境变量 QINGFENG_DB_URL"
     elif section.get("db_url"):
         raw, source = str(section["db_url"]), f"{project.config_file.name} 的 [gradebook] db_url"
@@ -90,7 +94,7 @@ def locate(project: Project) -> GradebookLocation:
         if "+" not in url.drivername:  # bare postgresql:// → the driver this project installs
             url = url.set(drivername="postgresql+psycopg")
         if url.password is None:
-            password = _password(project, section.get("password_file"))
+            password = _password(project, section.get("password_file"), use_env)
             if password:
                 url = url.set(password=password)
     else:

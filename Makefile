@@ -30,15 +30,20 @@ run: $(STAMP)
 browser:
 	bash scripts/install-browser.sh
 
+## make postgres: Debian PostgreSQL 15 binaries for the PostgreSQL gradebook tests and deploy/postgres.sh
+.PHONY: postgres
+postgres:
+	bash scripts/install-postgres.sh
+
 ## make test: every test, including notebooks, nbgrader and the browser test
-test: $(STAMP) browser
+test: $(STAMP) browser postgres
 	$(BIN)/python -m pytest
 
 ## make test-fast: unit tests only
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
-bench: $(STAMP)
+bench: $(STAMP) postgres
 	$(BIN)/python -m qingfeng.bench
 
 clean:

@@ -7,7 +7,11 @@ here = os.path.dirname(os.path.abspath(__file__))
 
 c.CourseDirectory.course_id = "qingfeng"
 c.CourseDirectory.root = here
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
+# The gradebook: ONE setting for nbgrader, formgrader and qingfeng — QINGFENG_DB_URL, else
+# [gradebook] db_url in qingfeng.toml, else SQLite exams/gradebook.db (`qingfeng gradebook info` shows it).
+from qingfeng.exam.gradebook_db import gradebook_url  # noqa: E402
+
+c.CourseDirectory.db_url = gradebook_url(here)
 # Keys and the bank never travel with a release: they live outside source/.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.json", "*.yaml"]
 

@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from .gradebooks import gradebook_backend  # noqa: F401  (session fixture: sqlite, then postgresql)
+from .postgres import pg_server  # noqa: F401  (session fixture: a throw-away PostgreSQL server)
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -29,3 +32,4 @@ def empty_project(tmp_path: Path) -> Path:
     (root / "risk_case_library" / "cases").mkdir(parents=True)
     (root / "qingfeng.toml").write_text("", encoding="utf-8")
     return root
+

@@ -13,8 +13,9 @@ from qingfeng.project import copy_project as _copy, find_project
 REPO = Path(__file__).resolve().parents[1]
 
 
-def copy_project(dest: Path) -> Path:
-    return _copy(find_project(REPO), dest).root
+def copy_project(dest: Path, backend=None) -> Path:
+    """A copy of the repository's project; ``backend`` (tests/gradebooks.py) picks its gradebook."""
+    return _copy(find_project(REPO), dest, gradebook=backend.settings() if backend else None).root
 
 
 def run_nbgrader(cwd: Path, *args: str) -> str:

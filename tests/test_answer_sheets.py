@@ -1,7 +1,6 @@
 """Paper answer sheets: template, validation naming row and column, marking with the same engine."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +13,7 @@ from qingfeng.exam.roster import import_roster
 from qingfeng.project import find_project
 
 from .exam_course import copy_project
+from .gradebooks import fingerprint
 
 pytestmark = pytest.mark.slow
 EXAM = "yumin-sample"
@@ -34,8 +34,8 @@ PERFECT = {  # by sheet header, as a transcriber would type from a perfect paper
 
 
 @pytest.fixture(scope="module")
-def course_dir(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("sheets") / "proj")
+def course_dir(tmp_path_factory, gradebook_backend):
+    root = copy_project(tmp_path_factory.mktemp(f"sheets-{gradebook_backend}") / "proj", gradebook_backend)
     project = find_project(root)
     course.build_exam(project, EXAM, EXAM)
     course.generate(project, EXAM)
@@ -60,7 +60,7 @@ def headers(project) -> list[str]:
 
 
 def db_hash(project) -> str:
-    return hashlib.sha256((project.exams_dir / "gradebook.db").read_bytes()).hexdigest()
+    return fingerprint(project)
 
 
 def test_template_lists_every_answer_slot_in_paper_order(course_dir, tmp_path):

@@ -102,8 +102,8 @@ ROSTER = "编号,姓名,单位,部门,岗位\nc01,张一,交通局,工程管理�
 
 
 @pytest.fixture(scope="module")
-def marked(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("course") / "proj")
+def marked(tmp_path_factory, gradebook_backend):
+    root = copy_project(tmp_path_factory.mktemp(f"course-{gradebook_backend}") / "proj", gradebook_backend)
     project = find_project(root)
     deadline = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)).astimezone(dt.timezone(dt.timedelta(hours=8)))
     deadline = deadline.replace(second=0, microsecond=0)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,20 +15,26 @@ from qingfeng.exam.keys import read_key
 from qingfeng.project import find_project
 
 from .exam_course import copy_project
+from .gradebooks import Backend
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]  # runs once per gradebook backend: 55 papers through nbgrader each time
 EXAM = "yumin-sample"
 
 
-def _grades(db: Path) -> dict:
-    con = sqlite3.connect(db)
-    q = """SELECT sa.student_id, b.name, g.auto_score, g.manual_score, g.needs_manual_grade FROM grade g
+def _grades(project) -> dict:
+    """Every grade and comment row (same query on SQLite and PostgreSQL)."""
+    from sqlalchemy import text
+
+    from qingfeng.exam.gradebook_db import connect, locate
+
+    con = connect(locate(project), readonly=True)
+    q = text("""SELECT sa.student_id, b.name, g.auto_score, g.manual_score, g.needs_manual_grade FROM grade g
            JOIN base_cell b ON b.id = g.cell_id JOIN submitted_notebook sn ON sn.id = g.notebook_id
-           JOIN submitted_assignment sa ON sa.id = sn.assignment_id"""
-    out = {(r[0], r[1]): r[2:] for r in con.execute(q)}
-    out.update({("comment", r[0], r[1]): r[2:] for r in con.execute(
+           JOIN submitted_assignment sa ON sa.id = sn.assignment_id""")
+    out = {(r[0], r[1]): (r[2], r[3], bool(r[4])) for r in con.execute(q)}
+    out.update({("comment", r[0], r[1]): tuple(r[2:]) for r in con.execute(text(
         """SELECT sa.student_id, b.name, c.auto_comment, c.manual_comment FROM comment c JOIN base_cell b ON b.id = c.cell_id
-           JOIN submitted_notebook sn ON sn.id = c.notebook_id JOIN submitted_assignment sa ON sa.id = sn.assignment_id""")})
+           JOIN submitted_notebook sn ON sn.id = c.notebook_id JOIN submitted_assignment sa ON sa.id = sn.assignment_id"""))})
     con.close()
     return out
 
@@ -55,9 +60,9 @@ def _gid(c):
 
 
 @pytest.fixture(scope="module")
-def prepared(tmp_path_factory):
-    base = tmp_path_factory.mktemp("equiv")
-    root = copy_project(base / "proj")
+def prepared(tmp_path_factory, gradebook_backend: Backend):
+    base = tmp_path_factory.mktemp(f"equiv-{gradebook_backend}")
+    root = copy_project(base / "proj", gradebook_backend)
     project = find_project(root)
     course.build_exam(project, EXAM, EXAM)
     course.generate(project, EXAM)
@@ -85,13 +90,13 @@ def prepared(tmp_path_factory):
     students += ["x-code", "x-deleted", "z-dup", "x-markdown", "x-huge"]
     # two copies: one for nbgrader autograde, one for qingfeng mark
     nbg = base / "nbgrader-copy"
-    shutil.copytree(root, nbg)
-    return project, find_project(nbg), students, marker
+    gradebook_backend.clone(root, nbg)
+    return project, find_project(nbg), students, marker, gradebook_backend
 
 
 @pytest.fixture(scope="module")
 def both_marked(prepared):
-    fast, slow, students, marker = prepared
+    fast, slow, students, marker, _ = prepared
     report = mark_exam(fast, EXAM)
     side_effect_after_mark = marker.exists()
     # the real nbgrader, which does run the code cells; it cannot mark a paper with a duplicated
@@ -106,7 +111,7 @@ def both_marked(prepared):
 
 def test_scores_equal_nbgrader_autograde_for_every_item(both_marked):
     fast, slow, students, *_ = both_marked
-    a, b = _grades(fast.exams_dir / "gradebook.db"), _grades(slow.exams_dir / "gradebook.db")
+    a, b = _grades(fast), _grades(slow)
     assert len({k[0] for k in a if k[0] != "comment"}) == len(students) >= 55
     dup = {k: v for k, v in a.items() if "z-dup" in k}
     a = {k: v for k, v in a.items() if "z-dup" not in k}
@@ -135,7 +140,7 @@ def test_feedback_and_formgrader_work_after_fast_marking(both_marked):
 
 def test_remarking_is_idempotent_and_keeps_manual_grades(both_marked):
     fast, *_ = both_marked
-    db = fast.exams_dir / "gradebook.db"
+    db = fast
     course.set_manual_grade(fast, EXAM, "s003", "YM-JD-01", 3.5, comment="要点不全")
     before = _grades(db)
     mark_exam(fast, EXAM)
@@ -148,7 +153,7 @@ def test_remarking_is_idempotent_and_keeps_manual_grades(both_marked):
 
 def test_a_failed_write_leaves_the_gradebook_as_it_was(both_marked):
     fast, *_ = both_marked
-    db = fast.exams_dir / "gradebook.db"
+    db = fast
     before = _grades(db)
     with pytest.raises(RuntimeError, match="注入的写入失败"):
         mark_exam(fast, EXAM, fail_after=20)
@@ -157,9 +162,9 @@ def test_a_failed_write_leaves_the_gradebook_as_it_was(both_marked):
 
 
 def test_bad_submissions_are_reported_by_name_and_do_not_stop_the_others(tmp_path, prepared):
-    fast, _, students, _ = prepared
+    fast, _, students, _, backend = prepared
     root = tmp_path / "bad"
-    shutil.copytree(fast.root, root)
+    backend.clone(fast.root, root)
     project = find_project(root)
     sub = project.exams_dir / "submitted"
     (sub / "s001" / EXAM / f"{EXAM}.ipynb").write_text("{ not json", encoding="utf-8")

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    return build_demo(find_project(REPO), tmp_path_factory.mktemp("demo") / "district", n=80, seed=5)
+def demo(tmp_path_factory, gradebook_backend):
+    return build_demo(find_project(REPO), tmp_path_factory.mktemp(f"demo-{gradebook_backend}") / "district", n=80, seed=5,
+                      gradebook=gradebook_backend.settings())
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ copied course folder is independent.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tomllib
@@ -83,18 +84,33 @@ def find_project(root: str | os.PathLike | None = None, start: str | os.PathLike
     raise ProjectNotFound(f"从 {here} 向上没有找到清风项目（含 {MARKER} 的文件夹）；请进入项目文件夹，或用 --root 指定")
 
 
-def copy_project(source: Project, dest: Path, config: str | None = None) -> Project:
+def _without_section(text: str, name: str) -> str:
+    out, skipping = [], False
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            skipping = stripped.split("#")[0].strip() == f"[{name}]"
+        if not skipping:
+            out.append(line)
+    return "".join(out)
+
+
+def copy_project(source: Project, dest: Path, config: str | None = None, gradebook: dict | None = None) -> Project:
     """A fresh project at ``dest`` with the source's settings, case library, bank and blueprints.
 
-    Gradebook, submissions and built exams are not copied.  ``config`` replaces
-    qingfeng.toml (e.g. a demo marked as simulated).  Used by benchmarks, the
-    demo and tests, so none of them ever touches the real course folder.
+    Gradebook, submissions and built exams are not copied, nor the ``[gradebook]`` setting: a copy
+    gets its own SQLite gradebook, or the ``gradebook`` section given here (``db_url``,
+    ``password_file``), with ``use_env = false`` so ``QINGFENG_DB_URL`` cannot point it elsewhere.  ``config`` replaces qingfeng.toml (e.g. a demo marked as simulated).
+    Used by benchmarks, the demo and tests, so none of them ever touches the real course or its database.
     """
     dest.mkdir(parents=True)
-    if config is None:
-        shutil.copy(source.config_file, dest / MARKER)
-    else:
-        (dest / MARKER).write_text(config, encoding="utf-8")
+    text = source.config_file.read_text(encoding="utf-8") if config is None else config
+    text = _without_section(text, "gradebook")
+    # its own gradebook, whatever QINGFENG_DB_URL says: a benchmark or demo never writes into the real one
+    settings = {**(gradebook or {"db_url": "sqlite:///exams/gradebook.db"}), "use_env": False}
+    text = text.rstrip("\n") + "\n\n[gradebook]\n" + "".join(
+        f"{k} = {json.dumps(v if isinstance(v, bool) else str(v), ensure_ascii=False)}\n" for k, v in settings.items())
+    (dest / MARKER).write_text(text, encoding="utf-8")
     shutil.copy(source.root / "nbgrader_config.py", dest / "nbgrader_config.py")
     shutil.copytree(source.cases_dir.parent, dest / "risk_case_library")
     (dest / "exams").mkdir()

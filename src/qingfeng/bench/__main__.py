@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import argparse
-
-from ..project import find_project
 import tempfile
 from pathlib import Path
 
+from ..project import find_project
+from .backends import run_backend_bench
 from .feedback import run_feedback_bench
 from .imports import ImportBench, run_import_bench
 from .marking import run_marking_bench
 from .statistics import run_stats_bench
+
+BENCHES = ("feedback", "stats", "marking", "backends", "imports")
 
 
 def main() -> None:
@@ -18,15 +20,23 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=4500, help="模拟考生份数（默认 4500）")
     parser.add_argument("--nbgrader-sample", type=int, default=20, help="用 nbgrader autograde 计时的份数（默认 20）")
     parser.add_argument("--import-rows", type=int, default=50_000, help="导入基准的行数（默认 50000）")
+    parser.add_argument("--only", choices=BENCHES, action="append",
+                        help="只运行某一项（可重复）：feedback 练习反馈、stats 统计、marking 评分、backends 成绩库后端对比、imports 五万行导入")
     args = parser.parse_args()
+    chosen = set(args.only or BENCHES)
     project = find_project()
-    with tempfile.TemporaryDirectory() as tmp:
-        print("\n".join(run_feedback_bench(project, Path(tmp) / "progress.sqlite").lines()))
-    print("\n".join(run_stats_bench(args.n).lines()))
-    marking = run_marking_bench(project, n=args.n, nbgrader_n=args.nbgrader_sample)
-    print("\n".join(marking.lines()))
-    print(ImportBench([]).lines()[0], flush=True)
-    run_import_bench(project, n=args.import_rows, progress=lambda line: print(line, flush=True))
+    if "feedback" in chosen:
+        with tempfile.TemporaryDirectory() as tmp:
+            print("\n".join(run_feedback_bench(project, Path(tmp) / "progress.sqlite").lines()))
+    if "stats" in chosen:
+        print("\n".join(run_stats_bench(args.n).lines()))
+    if "marking" in chosen:
+        print("\n".join(run_marking_bench(project, n=args.n, nbgrader_n=args.nbgrader_sample).lines()))
+    if "backends" in chosen:
+        print("\n".join(run_backend_bench(project, n=args.n).lines()))
+    if "imports" in chosen:
+        print(ImportBench([]).lines()[0], flush=True)
+        run_import_bench(project, n=args.import_rows, progress=lambda line: print(line, flush=True))
 
 
 if __name__ == "__main__":

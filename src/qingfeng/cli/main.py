@@ -9,6 +9,8 @@ from .cases import cases
 from .exam import exam
 from .mark import mark
 from .progress import progress
+from .gradebook import gradebook
+from .progress_hub import gather_hub
 from .stats import demo, stats
 from .setup import setup
 
@@ -58,6 +60,8 @@ class _LazyProject:
 cli.add_command(cases)
 cli.add_command(bank)
 cli.add_command(exam)
+cli.add_command(gradebook)
+progress.add_command(gather_hub)
 cli.add_command(setup)
 cli.add_command(mark)
 cli.add_command(progress)

@@ -34,4 +34,8 @@ def setup(lazy, rebuild: bool) -> None:
         click.echo(f"样卷：已生成 {built.notebook.relative_to(project.root)}（满分 {built.paper.total:g} 分）")
     else:
         click.echo(f"样卷：已存在 {course.source_notebook(project, SAMPLE).relative_to(project.root)}")
+    from ..exam.gradebook_db import locate
+
+    loc = locate(project)
+    click.echo(f"成绩库：{loc.shown}（{loc.source}；核对 nbgrader 用的是否同一个：qingfeng gradebook info）")
     click.echo("准备完毕。课程在 courses/，考试在 exams/（Formgrader 菜单：Nbgrader → Formgrader）。")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..exam import course
 from ..exam.fast_marking import mark_exam
+from ..exam.gradebook_db import locate
 from ..exam.gradebook_writer import MarkedSubmission, load_cell_map, write_marks
 from ..exam.keys import read_key
 from ..exam.roster import import_roster
@@ -31,12 +32,13 @@ POSTS = ("科长", "副科长", "科员", "会计", "执法人员", "驾驶员")
 EXAM = "demo-simulated"
 
 
-def build_demo(source: Project, dest: Path, n: int = 600, seed: int = 2026, progress=None) -> Project:
+def build_demo(source: Project, dest: Path, n: int = 600, seed: int = 2026, progress=None,
+               gradebook: dict | None = None) -> Project:
     """Create a simulated project at ``dest`` with ``n`` candidates marked on the 60-item district paper."""
     rng = random.Random(seed)
     if dest.exists():
         shutil.rmtree(dest)
-    demo = copy_project(source, dest, "# 模拟演示项目（由 qingfeng demo 生成，全部为模拟数据）\n[demo]\nsimulated = true\n")
+    demo = copy_project(source, dest, "# 模拟演示项目（由 qingfeng demo 生成，全部为模拟数据）\n[demo]\nsimulated = true\n", gradebook)
     deadline = dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     course.build_exam(demo, "district-quarterly", EXAM, seed=seed, deadline=deadline, allow_past=True)  # a past exam, simulated
     course.generate(demo, EXAM)
@@ -77,6 +79,7 @@ def build_demo(source: Project, dest: Path, n: int = 600, seed: int = 2026, prog
         write_submission(released, demo.exams_dir, EXAM, sid, answers, texts.get(sid, {}),
                          stamp.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
     mark_exam(demo, EXAM, progress=progress)
-    cmap = load_cell_map(demo.exams_dir / "gradebook.db", EXAM, EXAM)
-    write_marks(demo.exams_dir / "gradebook.db", cmap, [MarkedSubmission(s, None, {}, {}, m) for s, m in essays.items()])
+    db = locate(demo)
+    cmap = load_cell_map(db, EXAM, EXAM)
+    write_marks(db, cmap, [MarkedSubmission(s, None, {}, {}, m) for s, m in essays.items()])
     return demo

@@ -136,7 +136,9 @@ def open_gradebook(project: Project):
 
 
 def _db_url(project: Project) -> str:
-    return "sqlite:///" + str(project.exams_dir / "gradebook.db")
+    from .gradebook_db import locate
+
+    return locate(project).url
 
 
 def nbgrader(project: Project, *args: str) -> str:

@@ -36,6 +36,7 @@ from .answers import AnswerRead, read_answer
 from .autograded_notebook import fragments as _fragments
 from .autograded_notebook import publish as _publish
 from .autograded_notebook import stage_autograded
+from .gradebook_db import locate
 from .gradebook_writer import MarkedSubmission, backup, load_cell_map, write_marks
 from .key_integrity import verify_key
 from .keys import ExamKey, read_key
@@ -197,8 +198,7 @@ def marking_session(project: Project, exam_id: str):
     require_exam(project, check_exam_id(exam_id))
     verify_key(project.exams_dir, exam_id)
     key = read_key(project.exams_dir, exam_id)
-    db = project.exams_dir / "gradebook.db"
-    cmap = load_cell_map(db, exam_id, exam_id)
+    cmap = load_cell_map(locate(project), exam_id, exam_id)
     base, meta = _source_cells(project, exam_id)
     stale = remove_stale(project.exams_dir)
     staging = new_staging(project.exams_dir)
@@ -217,7 +217,7 @@ def commit(project: Project, ctx: Context, cmap, marked: list[MarkedSubmission],
     """Steps 6–7: back up, write the gradebook in one transaction, then publish the staged notebooks."""
     if not marked:
         return
-    db = project.exams_dir / "gradebook.db"
+    db = locate(project)
     report.backup = backup(db, keep=marking_settings(project).keep_backups)
     protect(report.backup, project)
     write_marks(db, cmap, marked, fail_after=fail_after)

@@ -7,20 +7,22 @@ grade cell and task cell, a comment row per solution cell and task cell.
 Writing through the ORM costs tens of milliseconds per submission; plain
 SQL in one transaction costs a fraction of one.
 
-Safety: the database is copied (SQLite backup API, 0600, the newest N kept) before any write; all
-writes happen in one ``BEGIN IMMEDIATE`` transaction that is rolled back on
-any error; ``manual_score``, ``extra_credit`` and ``manual_comment`` are never
+Works on SQLite and PostgreSQL alike (see :mod:`.gradebook_db`). Safety: the
+database is copied before any write (SQLite backup API, or ``pg_dump``); all
+writes happen in one transaction (``BEGIN IMMEDIATE`` on SQLite) that is rolled
+back on any error; ``manual_score``, ``extra_credit`` and ``manual_comment`` are never
 written, so hand marking survives re-marking.
 """
 from __future__ import annotations
 
 import datetime as dt
-import os
 import itertools
-import sqlite3
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from sqlalchemy import text
+
+from .gradebook_db import as_location, backup, backups, connect, prune_backups
 
 __all__ = ["MarkedSubmission", "CellMap", "load_cell_map", "backup", "backups", "prune_backups", "write_marks"]
 
@@ -44,70 +46,33 @@ class CellMap:
     checksums: dict[str, str] = field(default_factory=dict)  # name -> checksum of the released cell (source_cell)
 
 
-def _connect(db: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(db, isolation_level=None, timeout=30)
-    con.execute("PRAGMA foreign_keys = ON")
-    return con
-
-
-def load_cell_map(db: Path, exam_id: str, notebook: str) -> CellMap:
-    if not db.is_file() or db.stat().st_size == 0:  # never let sqlite create an empty gradebook here
-        raise LookupError(f"找不到成绩库 {db}（或它是空文件）：请先运行 qingfeng exam build 和 release，或从备份恢复")
-    con = _connect(db)
-    try:
-        row = con.execute("SELECT id FROM assignment WHERE name = ?", (exam_id,)).fetchone()
+def load_cell_map(db, exam_id: str, notebook: str) -> CellMap:
+    """The exam's cells in the gradebook (``db``: a GradebookLocation, URL or SQLite path)."""
+    loc = as_location(db)
+    if loc.backend == "sqlite" and (not loc.sqlite_path.is_file() or loc.sqlite_path.stat().st_size == 0):
+        raise LookupError(f"找不到成绩库 {loc.sqlite_path}（或它是空文件）：请先运行 qingfeng exam build 和 release，或从备份恢复")
+    with connect(loc, readonly=True) as con:
+        row = con.execute(text("SELECT id FROM assignment WHERE name = :n"), {"n": exam_id}).fetchone()
         if row is None:
             raise LookupError(f"成绩库中没有试卷 {exam_id}：请先 qingfeng exam build 并 release")
-        nb = con.execute("SELECT id FROM notebook WHERE assignment_id = ? AND name = ?", (row[0], notebook)).fetchone()
+        nb = con.execute(text("SELECT id FROM notebook WHERE assignment_id = :a AND name = :n"),
+                         {"a": row[0], "n": notebook}).fetchone()
         if nb is None:
             raise LookupError(f"成绩库中没有试卷 {exam_id} 的笔记本 {notebook}：请先运行 qingfeng exam release")
         cmap = CellMap(row[0], nb[0])
-        for cid, name, kind in con.execute("SELECT id, name, type FROM base_cell WHERE notebook_id = ?", (nb[0],)):
+        for cid, name, kind in con.execute(text("SELECT id, name, type FROM base_cell WHERE notebook_id = :n"), {"n": nb[0]}):
             if kind == "GradeCell":
                 cmap.grade_cells[name] = cid
             elif kind == "SolutionCell":
                 cmap.solution_cells[name] = cid
-        for cid, name, max_score in con.execute(
-                "SELECT t.id, b.name, t.max_score FROM task_cells t JOIN base_cell b ON b.id = t.id WHERE b.notebook_id = ?", (nb[0],)):
+        for cid, name, max_score in con.execute(text(
+                "SELECT t.id, b.name, t.max_score FROM task_cells t JOIN base_cell b ON b.id = t.id WHERE b.notebook_id = :n"),
+                {"n": nb[0]}):
             cmap.task_cells[name] = (cid, max_score)
-        for name, checksum in con.execute("SELECT name, checksum FROM source_cell WHERE notebook_id = ?", (nb[0],)):
+        for name, checksum in con.execute(text("SELECT name, checksum FROM source_cell WHERE notebook_id = :n"), {"n": nb[0]}):
             if checksum:
                 cmap.checksums[name] = checksum
         return cmap
-    finally:
-        con.close()
-
-
-def backup(db: Path, keep: int | None = None) -> Path:
-    """Copy the gradebook next to itself (gradebook.db.bak-YYYYmmdd-HHMMSS-ffffff, 0600) before writing.
-
-    With ``keep``, only the newest ``keep`` backups are kept (``[marking] keep_backups``).
-    """
-    target = db.with_name(f"{db.name}.bak-{dt.datetime.now():%Y%m%d-%H%M%S-%f}")
-    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    src, dst = sqlite3.connect(db), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    os.chmod(target, 0o600)
-    if keep is not None:
-        prune_backups(db, keep)
-    return target
-
-
-def backups(db: Path) -> list[Path]:
-    """The gradebook's backups, oldest first (their names sort by time)."""
-    return sorted(p for p in db.parent.glob(f"{db.name}.bak-*") if p.is_file() and not p.is_symlink())
-
-
-def prune_backups(db: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` backups; returns the deleted ones."""
-    old = backups(db)[:-keep] if keep > 0 else []
-    for p in old:
-        p.unlink()
-    return old
 
 
 _PREFIX = uuid.uuid4().hex[:20]
@@ -119,78 +84,101 @@ def _id() -> str:
     return f"{_PREFIX}{next(_COUNTER):012x}"
 
 
-def _ts(value: dt.datetime | None) -> str | None:
-    return value.isoformat(sep=" ") if value else None
+def _ts(value: dt.datetime | None, backend: str):
+    if value is None or backend != "sqlite":
+        return value
+    return value.isoformat(sep=" ")  # the text form nbgrader's ORM leaves in SQLite
 
 
-def write_marks(db: Path, cmap: CellMap, marked: list[MarkedSubmission], fail_after: int | None = None) -> None:
+def _many(con, sql: str, names: tuple[str, ...], rows: list[tuple]) -> None:
+    if rows:
+        con.execute(text(sql), [dict(zip(names, r)) for r in rows])
+
+
+def write_marks(db, cmap: CellMap, marked: list[MarkedSubmission], fail_after: int | None = None) -> None:
     """Upsert every submission's rows in one transaction (``fail_after`` injects a failure, for tests)."""
-    con = _connect(db)
-    try:
-        con.execute("BEGIN IMMEDIATE")
-        subs = {student: sid for sid, student in
-                con.execute("SELECT id, student_id FROM submitted_assignment WHERE assignment_id = ?", (cmap.assignment_id,))}
-        nbs = dict(con.execute("SELECT assignment_id, id FROM submitted_notebook WHERE notebook_id = ?", (cmap.notebook_id,)))
+    loc = as_location(db)
+    with connect(loc) as con, con.begin():
+        subs = {student: sid for sid, student in con.execute(
+            text("SELECT id, student_id FROM submitted_assignment WHERE assignment_id = :a"), {"a": cmap.assignment_id})}
+        nbs = dict(con.execute(text("SELECT assignment_id, id FROM submitted_notebook WHERE notebook_id = :n"),
+                               {"n": cmap.notebook_id}).fetchall())
         # every existing grade and comment of this exam in one query each (a per-notebook query
         # would scan the whole table once per candidate: the grade table has no notebook_id index)
         grades: dict[str, dict[str, tuple[str, float | None]]] = {}
-        for gid, nid, cell, manual in con.execute(
+        for gid, nid, cell, manual in con.execute(text(
                 "SELECT g.id, g.notebook_id, g.cell_id, g.manual_score FROM grade g JOIN submitted_notebook sn ON sn.id = g.notebook_id "
-                "WHERE sn.notebook_id = ?", (cmap.notebook_id,)):
+                "WHERE sn.notebook_id = :n"), {"n": cmap.notebook_id}):
             grades.setdefault(nid, {})[cell] = (gid, manual)
         comments: dict[str, dict[str, str]] = {}
-        for cid, nid, cell in con.execute(
+        for cid, nid, cell in con.execute(text(
                 "SELECT c.id, c.notebook_id, c.cell_id FROM comment c JOIN submitted_notebook sn ON sn.id = c.notebook_id "
-                "WHERE sn.notebook_id = ?", (cmap.notebook_id,)):
+                "WHERE sn.notebook_id = :n"), {"n": cmap.notebook_id}):
             comments.setdefault(nid, {})[cell] = cid
-        grade_rows: list[tuple] = []
-        grade_updates: list[tuple] = []
-        comment_rows: list[tuple] = []
-        comment_updates: list[tuple] = []
+        rows = _Rows()
         for n, m in enumerate(marked):
             if fail_after is not None and n == fail_after:
                 raise RuntimeError("注入的写入失败（测试用）")
-            con.execute("INSERT OR IGNORE INTO student (id) VALUES (?)", (m.student,))
+            rows.students.append((m.student,))
             sid = subs.get(m.student)
             if sid is None:
-                sid = _id()
-                con.execute("INSERT INTO submitted_assignment (id, assignment_id, student_id, timestamp, extension) VALUES (?, ?, ?, ?, NULL)",
-                            (sid, cmap.assignment_id, m.student, _ts(m.timestamp)))
+                sid = subs[m.student] = _id()
+                rows.new_subs.append((sid, cmap.assignment_id, m.student, _ts(m.timestamp, loc.backend)))
             elif m.timestamp is not None:
-                con.execute("UPDATE submitted_assignment SET timestamp = ? WHERE id = ?", (_ts(m.timestamp), sid))
+                rows.stamps.append((_ts(m.timestamp, loc.backend), sid))
             nid = nbs.get(sid)
             if nid is None:
-                nid = _id()
-                con.execute("INSERT INTO submitted_notebook (id, assignment_id, notebook_id, flagged, late_submission_penalty) VALUES (?, ?, ?, 0, NULL)",
-                            (nid, sid, cmap.notebook_id))
-            _grade_rows(nid, cmap, m, grades.get(nid, {}), grade_rows, grade_updates)
-            _comment_rows(nid, cmap, m, comments.get(nid, {}), comment_rows, comment_updates)
-            if len(grade_rows) + len(grade_updates) + len(comment_rows) + len(comment_updates) > _BATCH:
-                _flush(con, grade_rows, grade_updates, comment_rows, comment_updates)  # same transaction, bounded memory
-        _flush(con, grade_rows, grade_updates, comment_rows, comment_updates)
-        con.execute("COMMIT")
-    except BaseException:
-        if con.in_transaction:
-            con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
+                nid = nbs[sid] = _id()
+                rows.new_nbs.append((nid, sid, cmap.notebook_id, False))
+            _grade_rows(nid, cmap, m, grades.get(nid, {}), rows.grade_rows, rows.grade_updates)
+            _comment_rows(nid, cmap, m, comments.get(nid, {}), rows.comment_rows, rows.comment_updates)
+            if rows.size() > _BATCH:
+                _flush(con, rows)  # same transaction, bounded memory (50,000 answer sheets are millions of rows)
+        _flush(con, rows)
 
 
-_BATCH = 200_000  # rows held before they are sent to SQLite (50,000 answer sheets are 6 million rows)
+_BATCH = 200_000  # rows held before they are sent to the database
 
 
-def _flush(con: sqlite3.Connection, grade_rows: list, grade_updates: list, comment_rows: list, comment_updates: list) -> None:
-    con.executemany("INSERT INTO grade (id, notebook_id, cell_id, auto_score, manual_score, extra_credit, needs_manual_grade) VALUES (?, ?, ?, ?, ?, ?, ?)", grade_rows)
-    con.executemany("UPDATE grade SET auto_score = ?, needs_manual_grade = ? WHERE id = ?",
-                    [u for u in grade_updates if len(u) == 3 and u[0] != "manual"])
-    con.executemany("UPDATE grade SET auto_score = ? WHERE id = ?", [u for u in grade_updates if len(u) == 2])
-    con.executemany("UPDATE grade SET manual_score = ?, needs_manual_grade = 0 WHERE id = ?",
-                    [u[1:] for u in grade_updates if u[0] == "manual"])
-    con.executemany("INSERT INTO comment (id, notebook_id, cell_id, auto_comment, manual_comment) VALUES (?, ?, ?, ?, ?)", comment_rows)
-    con.executemany("UPDATE comment SET auto_comment = ? WHERE id = ?", comment_updates)
-    for rows in (grade_rows, grade_updates, comment_rows, comment_updates):
-        rows.clear()
+@dataclass
+class _Rows:
+    """Rows waiting to be written, in the order foreign keys need them."""
+
+    students: list[tuple] = field(default_factory=list)
+    new_subs: list[tuple] = field(default_factory=list)
+    stamps: list[tuple] = field(default_factory=list)
+    new_nbs: list[tuple] = field(default_factory=list)
+    grade_rows: list[tuple] = field(default_factory=list)
+    grade_updates: list[tuple] = field(default_factory=list)
+    comment_rows: list[tuple] = field(default_factory=list)
+    comment_updates: list[tuple] = field(default_factory=list)
+
+    def size(self) -> int:
+        return sum(len(v) for v in vars(self).values())
+
+
+def _flush(con, rows: _Rows) -> None:
+    grade_updates = rows.grade_updates
+    # ON CONFLICT DO NOTHING: SQLite (3.24+) and PostgreSQL alike
+    _many(con, "INSERT INTO student (id) VALUES (:id) ON CONFLICT DO NOTHING", ("id",), rows.students)
+    _many(con, "INSERT INTO submitted_assignment (id, assignment_id, student_id, timestamp, extension) "
+               "VALUES (:id, :a, :s, :t, NULL)", ("id", "a", "s", "t"), rows.new_subs)
+    _many(con, "UPDATE submitted_assignment SET timestamp = :t WHERE id = :id", ("t", "id"), rows.stamps)
+    _many(con, "INSERT INTO submitted_notebook (id, assignment_id, notebook_id, flagged, late_submission_penalty) "
+               "VALUES (:id, :a, :n, :f, NULL)", ("id", "a", "n", "f"), rows.new_nbs)
+    _many(con, "INSERT INTO grade (id, notebook_id, cell_id, auto_score, manual_score, extra_credit, needs_manual_grade) "
+               "VALUES (:id, :n, :c, :auto, :manual, :extra, :needs)",
+          ("id", "n", "c", "auto", "manual", "extra", "needs"), rows.grade_rows)
+    _many(con, "UPDATE grade SET auto_score = :auto, needs_manual_grade = :needs WHERE id = :id", ("auto", "needs", "id"),
+          [u for u in grade_updates if len(u) == 3 and u[0] != "manual"])
+    _many(con, "UPDATE grade SET auto_score = :auto WHERE id = :id", ("auto", "id"), [u for u in grade_updates if len(u) == 2])
+    _many(con, "UPDATE grade SET manual_score = :manual, needs_manual_grade = :needs WHERE id = :id", ("manual", "needs", "id"),
+          [(u[1], False, u[2]) for u in grade_updates if u[0] == "manual"])
+    _many(con, "INSERT INTO comment (id, notebook_id, cell_id, auto_comment, manual_comment) VALUES (:id, :n, :c, :auto, :manual)",
+          ("id", "n", "c", "auto", "manual"), rows.comment_rows)
+    _many(con, "UPDATE comment SET auto_comment = :auto WHERE id = :id", ("auto", "id"), rows.comment_updates)
+    for v in vars(rows).values():
+        v.clear()
 
 
 def _grade_rows(nid: str, cmap: CellMap, m: MarkedSubmission, existing: dict[str, tuple[str, float | None]],

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import sqlite3
 from pathlib import Path
 
 from ..ids import check_exam_id, check_person_id, child_path
@@ -42,25 +41,29 @@ def require_exam(project: Project, exam_id: str) -> str:
     return exam_id
 
 
-def _db_rows(db: Path, sql: str, args: tuple) -> list:
-    if not db.is_file():
+def _db_rows(project: Project, sql: str, args: dict) -> list:
+    """Rows from the gradebook (SQLite or PostgreSQL), read-only; none when there is no gradebook yet."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .gradebook_db import connect, locate
+
+    loc = locate(project)
+    if loc.backend == "sqlite" and not loc.sqlite_path.is_file():
         return []
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return con.execute(sql, args).fetchall()
-    except sqlite3.DatabaseError:
+        with connect(loc, readonly=True) as con:
+            return con.execute(text(sql), args).fetchall()
+    except SQLAlchemyError:
         return []
-    finally:
-        con.close()
 
 
 def require_candidate(project: Project, exam_id: str, student: str) -> str:
     """A candidate who has a marked submission of ``exam_id``, else :class:`UnknownExam`."""
     require_exam(project, exam_id)
     sid = check_person_id(student, "考生编号")
-    rows = _db_rows(project.exams_dir / "gradebook.db",
-                    "SELECT sa.student_id FROM submitted_assignment sa JOIN assignment a ON a.id = sa.assignment_id "
-                    "WHERE a.name = ? AND sa.student_id = ?", (exam_id, sid))
+    rows = _db_rows(project, "SELECT sa.student_id FROM submitted_assignment sa JOIN assignment a ON a.id = sa.assignment_id "
+                             "WHERE a.name = :e AND sa.student_id = :s", {"e": exam_id, "s": sid})
     if not rows:
         raise UnknownExam(f"试卷 {exam_id} 没有考生“{sid}”的已评分答卷：请核对编号，或先收卷并运行 qingfeng exam autograde {exam_id}")
     return sid
@@ -75,8 +78,8 @@ def rebuild_blocker(project: Project, exam_id: str) -> str | None:
         reasons = []
     if any((d / exam_id).is_dir() for d in (ex / "submitted").iterdir()) if (ex / "submitted").is_dir() else False:
         reasons.append("已收卷")
-    marked = _db_rows(ex / "gradebook.db", "SELECT COUNT(*) FROM submitted_assignment sa JOIN assignment a ON a.id = sa.assignment_id "
-                                           "WHERE a.name = ?", (exam_id,))
+    marked = _db_rows(project, "SELECT COUNT(*) FROM submitted_assignment sa JOIN assignment a ON a.id = sa.assignment_id "
+                               "WHERE a.name = :e", {"e": exam_id})
     if marked and marked[0][0]:
         reasons.append(f"已有 {marked[0][0]} 份答卷记入成绩库")
     return "、".join(reasons) or None

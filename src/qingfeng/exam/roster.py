@@ -14,8 +14,6 @@ takes minutes).
 from __future__ import annotations
 
 import csv
-import re
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +85,7 @@ def read_roster(path: Path) -> tuple[list[Candidate], list[RowError]]:
 def import_roster(project: Project, path: Path) -> tuple[list[Candidate], list[RowError]]:
     """All or nothing: errors leave both the gradebook and roster.csv untouched."""
     from .course import open_gradebook
+    from .gradebook_db import locate
 
     candidates, errors = read_roster(path)
     if errors:
@@ -102,25 +101,24 @@ def import_roster(project: Project, path: Path) -> tuple[list[Candidate], list[R
     with atomic_path(roster_path(project)) as tmp:
         write_csv(tmp, ROSTER_HEADERS, ([c.id, c.name, c.unit, c.department, c.post]
                                         for c in sorted(merged.values(), key=lambda c: c.id)))
-        _write_students(project.exams_dir / "gradebook.db", candidates)
+        _write_students(locate(project), candidates)
     return candidates, []
 
 
-def _write_students(db: Path, candidates: list[Candidate]) -> None:
-    """What ``Gradebook.update_or_create_student(id, last_name=…, first_name="")`` does, for all of them at once."""
-    con = sqlite3.connect(db, isolation_level=None, timeout=30)
-    try:
-        con.execute("BEGIN IMMEDIATE")
-        con.executemany("INSERT INTO student (id, first_name, last_name) VALUES (?, '', ?) "
-                        "ON CONFLICT(id) DO UPDATE SET first_name = '', last_name = excluded.last_name",
-                        ((c.id, c.name) for c in candidates))
-        con.execute("COMMIT")
-    except BaseException:
-        if con.in_transaction:
-            con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
+def _write_students(db, candidates: list[Candidate]) -> None:
+    """What ``Gradebook.update_or_create_student(id, last_name=…, first_name="")`` does, for all of them at once.
+
+    ``db`` is the gradebook's location (SQLite or PostgreSQL, see :mod:`.gradebook_db`); one transaction.
+    """
+    from sqlalchemy import text
+
+    from .gradebook_db import connect
+
+    rows = [{"id": c.id, "name": c.name} for c in candidates]
+    with connect(db) as con, con.begin():
+        if rows:
+            con.execute(text("INSERT INTO student (id, first_name, last_name) VALUES (:id, '', :name) "
+                             "ON CONFLICT (id) DO UPDATE SET first_name = '', last_name = excluded.last_name"), rows)
 
 
 def load_roster(project: Project) -> list[Candidate]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .progress_hub import forward  # the Hub sink (no-op off the Hub)
 from ..risk import CATEGORY_NAMES
 
 __all__ = ["default_path", "learner_name", "ProgressStore", "gather", "COLUMNS"]
@@ -50,6 +51,7 @@ class ProgressStore:
             con.execute("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (self.learner, exercise, item, category, float(score), float(max_score),
                          dt.datetime.now().isoformat(timespec="seconds")))
+        forward(self.path)  # on a Hub: also to the qingfeng-progress service (never lost; no-op elsewhere)
 
     def frame(self) -> pd.DataFrame:
         with self._connect() as con:

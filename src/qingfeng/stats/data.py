@@ -12,7 +12,6 @@ Two sources give the same table:
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,16 +93,17 @@ def _roster_frame(project: Project, extra_ids: set[str]) -> pd.DataFrame:
 def load_gradebook(project: Project, exam_id: str, with_responses: bool = True) -> ScoreTable:
     key = read_key(project.exams_dir, exam_id)
     items = item_frame(key)
-    con = sqlite3.connect(f"file:{project.exams_dir / 'gradebook.db'}?mode=ro", uri=True)
-    try:
-        due_row = con.execute("SELECT duedate FROM assignment WHERE name = ?", (exam_id,)).fetchone()
-        rows = con.execute(
+    from sqlalchemy import text
+
+    from ..exam.gradebook_db import connect, locate
+
+    with connect(locate(project), readonly=True) as con:
+        due_row = con.execute(text("SELECT duedate FROM assignment WHERE name = :n"), {"n": exam_id}).fetchone()
+        rows = [tuple(r) for r in con.execute(text(
             """SELECT sa.student_id, b.name, g.auto_score, g.manual_score, sa.timestamp FROM grade g
                JOIN base_cell b ON b.id = g.cell_id JOIN submitted_notebook sn ON sn.id = g.notebook_id
                JOIN submitted_assignment sa ON sa.id = sn.assignment_id JOIN assignment a ON a.id = sa.assignment_id
-               WHERE a.name = ? AND b.type = 'GradeCell'""", (exam_id,)).fetchall()
-    finally:
-        con.close()
+               WHERE a.name = :n AND b.type = 'GradeCell'"""), {"n": exam_id})]
     df = pd.DataFrame(rows, columns=["编号", "cell", "auto", "manual", "timestamp"])
     df["item"] = df["cell"].str.split("-", n=1).str[1]
     df = df[df["item"].isin(items.index)]

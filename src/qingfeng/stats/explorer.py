@@ -5,7 +5,6 @@ Only collects choices and displays what :mod:`.report` computes.
 from __future__ import annotations
 
 import html
-import sqlite3
 from pathlib import Path
 
 import ipywidgets as W
@@ -20,16 +19,25 @@ ALL = "（全部单位）"
 
 
 def exams_with_results(project: Project) -> list[str]:
-    db = project.exams_dir / "gradebook.db"
-    if not db.is_file():
+    from sqlalchemy import text
+
+    from ..exam.gradebook_db import connect, locate
+
+    db = locate(project)
+    if db.backend == "sqlite" and not db.sqlite_path.is_file():
         return []
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        rows = con.execute("""SELECT a.name FROM assignment a JOIN submitted_assignment s ON s.assignment_id = a.id
-                              GROUP BY a.name ORDER BY a.name""").fetchall()
-    finally:
-        con.close()
+    with connect(db, readonly=True) as con:
+        if "assignment" not in _tables(con):
+            return []
+        rows = con.execute(text("""SELECT a.name FROM assignment a JOIN submitted_assignment s ON s.assignment_id = a.id
+                                   GROUP BY a.name ORDER BY a.name""")).fetchall()
     return [r[0] for r in rows if (project.exams_dir / "keys" / f"{r[0]}.json").is_file()]
+
+
+def _tables(con) -> set[str]:
+    from sqlalchemy import inspect
+
+    return set(inspect(con).get_table_names())
 
 
 def for_unit(t: ScoreTable, unit: str) -> ScoreTable:

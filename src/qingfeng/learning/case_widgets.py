@@ -29,7 +29,7 @@ class CaseGrader(Attempt):
     kind = "案例研判"
 
     def __init__(self, cases: list[Case], store: ProgressStore | None = None, seed: int | None = None,
-                 key: str | None = None, review_card: str | None = None, category_filter: str | None = None):
+                 key: str | None = "m06.case", review_card: str | None = None, category_filter: str | None = None):
         self._setup(key, store, review_card)
         self.title = "给真实案例研判"
         self.cases = sorted(cases, key=lambda c: c.id)

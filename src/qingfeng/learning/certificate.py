@@ -94,11 +94,12 @@ def write_pdf(cert: Certificate, path: Path, modules: list[str]) -> Path:
         (0.84, "结业证书", 40, "bold"),
         (0.70, f"{cert.name}（{cert.unit}）", 22, "normal"),
         (0.60, "完成了“清风”廉政风险防控培训课程的全部学习内容：", 16, "normal"),
-        (0.54, "、".join(modules), 12, "normal"),
-        (0.45, f"共计 {cert.hours:g} 学时，结业测验成绩 {cert.score:g} 分，准予结业。", 16, "normal"),
+        (0.54, "、".join(modules[:3]), 14, "normal"),
+        (0.50, "、".join(modules[3:]), 14, "normal"),
+        (0.42, f"共计 {cert.hours:g} 学时，结业测验成绩 {cert.score:g} 分，准予结业。", 16, "normal"),
         (0.30, f"{d.year} 年 {d.month} 月 {d.day} 日", 16, "normal"),
         (0.14, f"证书编号：{cert.id}", 12, "normal"),
-        (0.10, "培训管理人员可用 qingfeng progress verify 加证书编号核验真伪", 10, "normal"),
+        (0.10, "培训管理人员可凭证书编号核验本证书", 10, "normal"),
     ]
     for y, text, size, weight in lines:
         ax.text(0.5, y, text, ha="center", va="center", fontsize=size, fontweight=weight, color="#222")

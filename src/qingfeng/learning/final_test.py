@@ -135,6 +135,6 @@ class FinalTest:
             self.cert_out.value = error_html("请填写姓名和单位")
             return
         cert = certificate.issue(self.store, self.name.value, self.unit.value, total_hours(), best)
-        pdf = certificate.write_pdf(cert, self.out_dir / "结业证书.pdf", [m.label for m in MODULES])
+        pdf = certificate.write_pdf(cert, self.out_dir / "结业证书.pdf", [m.title for m in MODULES])
         self.cert_out.value = (f"<p>已生成结业证书：<a href='{html.escape(pdf.name)}' target='_blank'>{html.escape(pdf.name)}</a>"
                                f"（在左侧文件栏中也能找到）。证书编号：<b>{html.escape(cert.id)}</b></p>")

@@ -27,7 +27,7 @@ run: $(STAMP)
 	@echo "正在启动 JupyterLab：请在浏览器打开下面打印的 http://$(HOST):$(PORT)/lab?token=… 地址（Ctrl+C 停止）"
 	$(BIN)/jupyter lab --no-browser --ip=$(HOST) --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.app_settings_dir="$(CURDIR)/jupyterlab-settings" $(ROOTFLAG) \
-		--ServerApp.jpserver_extensions qingfeng.learning.save_hook=True \
+		--ServerApp.jpserver_extensions qingfeng.learning.lab_extension=True --LabApp.custom_css=True \
 		--LabApp.default_url="/lab/tree/$(LEARNER_DIR)/00_课程首页.ipynb"
 
 ## make browser: Debian chromium for the real-browser test (needs root or sudo)

@@ -118,7 +118,7 @@ def test_cli_syncs_the_real_course_and_records_its_project(tmp_path):
 
 
 def test_course_notebooks_hide_code_and_are_marked_for_the_save_hook():
-    from qingfeng.learning.save_hook import is_course, pre_save
+    from qingfeng.learning.lab_extension import is_course, pre_save
 
     for path in sorted((REPO / "courses").glob("*.ipynb")):
         n = nbformat.read(path, as_version=4)

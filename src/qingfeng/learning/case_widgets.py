@@ -13,7 +13,7 @@ import ipywidgets as W
 from ..cases import Case
 from ..risk import FACTOR_LABELS, Level, parse_level
 from .attempts import Attempt, Part
-from .citations import citation_html
+from .citations import citation_html, plain, remember_titles
 from .exercises import (CATEGORY_CHOICES, LEVEL_CHOICES, WARNING_CHOICES, CaseAnswer, Feedback, all_disposal_actions,
                         check_case, explore)
 from .progress import ProgressStore
@@ -33,6 +33,7 @@ class CaseGrader(Attempt):
         self._setup(key, store, review_card)
         self.title = "给真实案例研判"
         self.cases = sorted(cases, key=lambda c: c.id)
+        remember_titles(self.cases)
         self.rng = random.Random(seed)
         self.category = W.Dropdown(options=(ALL, *CATEGORY_CHOICES), value=category_filter or ALL, description="风险类别")
         self.level_filter = W.Dropdown(options=(ALL, *LEVEL_CHOICES), value=ALL, description="风险等级")
@@ -103,7 +104,7 @@ class CaseGrader(Attempt):
             return
         amount = f"；涉及金额约 {c.amount_yuan:,.0f} 元" if c.amount_yuan else ""
         self.case_html.value = (f"<div style='border-left:4px solid #4F6D7A;padding-left:8px'><b>{html.escape(c.title)}</b><br>"
-                                f"岗位：{html.escape(c.post)}（{html.escape(c.unit_type)}）{amount}<br>{html.escape(c.facts)}<br>"
+                                f"岗位：{html.escape(c.post)}（{html.escape(c.unit_type)}）{amount}<br>{html.escape(plain(c.facts))}<br>"
                                 f"<small>来源：{citation_html(c)}</small></div>")
 
     def feedback_title(self) -> str:

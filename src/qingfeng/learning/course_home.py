@@ -43,11 +43,11 @@ def home_table(store: ProgressStore) -> HTML:
     for m in MODULES:
         r = df.loc[m.number]
         state = "✔ 已完成" if r["完成"] else (f"{r['已完成练习']}/{r['练习数']} 项练习" if r["已完成练习"] else "未开始")
-        rows.append(f"<tr><td>{_link(m.file, m.label)}</td><td>{html.escape(m.teaches)}</td><td>{m.hours:g}</td>"
-                    f"<td>{html.escape(state)}</td><td>{_minutes(r['用时（分钟）'])}</td></tr>")
+        cells = [_link(m.file, m.label), html.escape(m.teaches), f"{m.hours:g}", html.escape(state), _minutes(r["用时（分钟）"])]
+        rows.append("<tr>" + "".join(f"<td style='text-align:left'>{c}</td>" for c in cells) + "</tr>")
     done = int(df["完成"].sum())
     due = len(review.due_cards(store))
-    head = "<tr><th>单元</th><th>学习内容</th><th>预计学时</th><th>我的完成情况</th><th>学习用时</th></tr>"
+    head = "<tr>" + "".join(f"<th style='text-align:left'>{h}</th>" for h in ("单元", "学习内容", "预计学时", "我的完成情况", "学习用时")) + "</tr>"
     extra = (f"<p>已完成 {done}/{len(MODULES)} 个单元，共 {total_hours():g} 学时。"
              f"{_link(REVIEW, '错题本')}：今天有 {due} 道题待复习。{_link(FINAL_TEST, '结业测验')}：全部单元完成后参加。</p>")
     return HTML(original_copy_warning() + f"<table class='qf-table qf-home'>{head}{''.join(rows)}</table>{extra}")

@@ -20,6 +20,7 @@ from ..exam.paper import stem_with_blanks
 from ..exam.scoring import KeyEntry, score
 from ..risk import EIGHT_STEPS
 from .attempts import Attempt, Part
+from .citations import plain
 from .exercises import Feedback, PartFeedback, PlacementTask, check_placement, check_step_order
 from .progress import ProgressStore
 from .render import safe_callback
@@ -126,7 +127,7 @@ def bank_key_text(it: Item) -> str:
     if it.type == "判断":
         return it.key[0] if it.key else ""
     opts = it.option_map
-    return "；".join(f"{k}．{opts.get(k, '')}" for k in it.key)
+    return "；".join(f"{k}．{plain(opts.get(k, ''))}" for k in it.key)
 
 
 class SelfCheck(Attempt):
@@ -152,7 +153,7 @@ class SelfCheck(Attempt):
         self.inputs: list[W.Widget] = []
         rows: list[W.Widget] = [W.HTML(f"<h4>{html.escape(self.title)}</h4>")]
         for n_, it in enumerate(self.items, start=1):
-            rows.append(W.HTML(f"<b>{n_}．</b>（{it.type}）{html.escape(stem_with_blanks(it) if it.type == '填空' else it.stem)}"))
+            rows.append(W.HTML(f"<b>{n_}．</b>（{it.type}）{html.escape(plain(stem_with_blanks(it) if it.type == '填空' else it.stem))}"))
             rows.append(self._input(it))
         self.check = W.Button(description="交卷看讲解", button_style="primary")
         self.check.on_click(self.submit)
@@ -162,9 +163,9 @@ class SelfCheck(Attempt):
 
     def _input(self, it: Item) -> W.Widget:
         if it.type == "单选":
-            w = W.RadioButtons(options=[(f"{k}．{t}", k) for k, t in it.options], value=None, layout=WIDE)
+            w = W.RadioButtons(options=[(f"{k}．{plain(t)}", k) for k, t in it.options], value=None, layout=WIDE)
         elif it.type == "多选":
-            w = W.SelectMultiple(options=[(f"{k}．{t}", k) for k, t in it.options], rows=len(it.options), layout=WIDE)
+            w = W.SelectMultiple(options=[(f"{k}．{plain(t)}", k) for k, t in it.options], rows=len(it.options), layout=WIDE)
         elif it.type == "判断":
             w = W.ToggleButtons(options=("对", "错"), value=None)
         else:
@@ -215,9 +216,9 @@ class SelfCheck(Attempt):
             share = r.points / r.max_points if r.max_points else 0.0
             where = "、".join(it.sources)
             hint = ("这道题还没有作答。" if r.status == "empty" else f"{r.detail}。") + \
-                (f"提示：依据在 {where}，回到讲解中相应的段落再读一遍，然后修改答案再交。" if where else "")
+                (f"依据在 {where}，回到讲解中相应的段落再读一遍，然后修改答案再交。" if where else "")
             parts.append(PartFeedback(f"第{i + 1}题", r.full, round(share, 2),
-                                      f"{r.detail}。参考答案：{bank_key_text(it)}。解析：{it.explanation}", hint))
+                                      plain(f"{r.detail}。参考答案：{bank_key_text(it)}。解析：{it.explanation}"), hint))
         return Feedback(tuple(parts))
 
     def parts(self) -> list[Part]:

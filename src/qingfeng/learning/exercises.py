@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 
 from ..cases import Case
-from .citations import citation_text
+from .citations import citation_text, plain
 from ..risk import (CATEGORIES, CRITERIA, EIGHT_STEPS, LUXI_EXAMPLE, MEASURES, PDCA, STAGES, TRANSFER, WARNINGS, Assessment,
                     Level, category, grade, parse_level, parse_warning, warning_for)
 
@@ -104,7 +104,7 @@ def check_case(case: Case, answer: CaseAnswer) -> Feedback:
         said = parse_level(answer.level) if answer.level else None
     except ValueError:
         said = None
-    level_msg = f"{graded.explain()} 评级因素：{factor_text}。标注理由：{ann.reasoning}"
+    level_msg = f"{graded.explain()} 评级因素：{factor_text}。标注理由：{plain(ann.reasoning)}"
     if said == graded.level:
         parts.append(PartFeedback("风险等级", True, 1.0, "正确。" + level_msg))
     else:
@@ -132,14 +132,14 @@ def check_case(case: Case, answer: CaseAnswer) -> Feedback:
         msg.append("多选了：" + "；".join(sorted(wrong)) + "。")
     if missed:
         msg.append("漏选了：" + "；".join(sorted(missed)) + "。")
-    msg.append(f"真实处置：{case.disposal}（来源：{citation_text(case)}）")
+    msg.append(f"真实处置：{plain(case.disposal)}（来源：{citation_text(case)}）")
     if not got:
         hint = "还没有选择处置措施。"
     else:
         hint = f"应选 {len(want)} 项，你选对了 {len(hit)} 项" + (f"，另有 {len(wrong)} 项不属于这种预警的处置" if wrong else "") + \
             (f"，还有 {len(missed)} 项没有选" if missed else "") + "。对照清新区办法第二十八条逐项核对；想一想本案是否已构成违纪违法事实。"
     parts.append(PartFeedback("处置措施", not wrong and not missed, round(share, 2), "".join(msg), hint))
-    return Feedback(tuple(parts), footer=f"风险点：{ann.risk_point}")
+    return Feedback(tuple(parts), footer=f"风险点：{plain(ann.risk_point)}")
 
 
 def _others_note(truth: list, others: tuple[str, ...]) -> str:

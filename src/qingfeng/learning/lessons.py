@@ -22,7 +22,7 @@ from ..risk import (AFTERCARE, CATEGORIES, CATEGORY_NAMES, CRITERIA, EIGHT_STEPS
 from . import course_home, exercises as ex
 from .case_widgets import CaseGrader, FactorExplorer
 from .drill_widgets import Placement, ProgressView, SelfCheck, StepOrder
-from .citations import citation_html
+from .citations import citation_html, plain, remember_titles
 from .progress import ProgressStore
 from .sync import course_project
 
@@ -48,7 +48,9 @@ def _project() -> Project:
 
 
 def _cases() -> list[Case]:
-    return load_library(_project().cases_dir).cases
+    cases = load_library(_project().cases_dir).cases
+    remember_titles(cases)
+    return cases
 
 
 def definitions(name: str | None = None) -> HTML:
@@ -137,10 +139,10 @@ def _cards(chosen: list[Case]) -> str:
         a = c.annotation
         cards.append(
             "<div style='border-left:4px solid #4F6D7A;padding:4px 8px;margin:6px 0'>"
-            f"<b>{html.escape(c.title)}</b>（{html.escape(c.post)}）<br>{html.escape(c.facts)}<br>"
+            f"<b>{html.escape(c.title)}</b>（{html.escape(c.post)}）<br>{html.escape(plain(c.facts))}<br>"
             f"<b>风险类别</b>：{html.escape('、'.join(a.categories))}　<b>等级</b>：{html.escape(parse_level(a.level).label)}　"
-            f"<b>预警</b>：{html.escape(a.warning)}色<br><b>风险点</b>：{html.escape(a.risk_point)}<br>"
-            f"<b>真实处置</b>：{html.escape(c.disposal)}<br><small>来源：{citation_html(c)}</small></div>")
+            f"<b>预警</b>：{html.escape(a.warning)}色<br><b>风险点</b>：{html.escape(plain(a.risk_point))}<br>"
+            f"<b>真实处置</b>：{html.escape(plain(c.disposal))}<br><small>来源：{citation_html(c)}</small></div>")
     return "".join(cards)
 
 

@@ -109,10 +109,13 @@ def test_every_exercise_is_recorded_tagged_and_restored_after_a_restart(store):
     assert again.answer()["answers"][0] == q.answer()["answers"][0]  # … with the learner's answer
     assert "得分：" in again.panel.html.value and len(store.frame()) == len(df)  # feedback shown, not recorded again
     s = lessons.step_order(store, seed=1)
-    for d, step in zip(s.positions, ex.EIGHT_STEPS):
-        d.value = step.name
+    s.check.click()  # the shuffled list as it came: not an answer yet
+    assert "还没有作答" in s.panel.html.value and "m05.steps" not in store.done_exercises()
+    s.order.items = [step.name for step in ex.EIGHT_STEPS]  # what dragging does
+    s.order.touched = True
     s.check.click()
-    assert [d.value for d in lessons.step_order(store, seed=2).positions] == [st.name for st in ex.EIGHT_STEPS]
+    assert "得分：8 / 8" in s.panel.html.value
+    assert lessons.step_order(store, seed=2).order.items == [st.name for st in ex.EIGHT_STEPS]
 
 
 def test_module_completion_and_time_spent(store, clock):
@@ -176,9 +179,9 @@ def test_wrong_answers_come_back_spaced_by_the_leitner_rule(store, clock):
 
 
 def test_review_panel_rebuilds_each_kind_of_card(store):
-    lessons.step_order(store, seed=1).positions[0].value = None
     s = lessons.step_order(store, seed=1)
-    s.positions[0].value = s.names[0] if s.names[0] != ex.EIGHT_STEPS[0].name else s.names[1]
+    s.order.items = list(reversed([st.name for st in ex.EIGHT_STEPS]))
+    s.order.touched = True
     s.check.click()
     q = lessons.self_check("PDCA", store=store, seed=1)
     for w, it in zip(q.inputs, q.items):

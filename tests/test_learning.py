@@ -133,8 +133,7 @@ def test_placement_step_order_selfcheck_and_progress_widgets(store, tmp_path):
     p.check.click()
     assert "得分：5 / 5" in p.feedback.value
     s = StepOrder(store, seed=3)
-    for d, step in zip(s.positions, EIGHT_STEPS):
-        d.value = step.name
+    s.order.items, s.order.touched = [step.name for step in EIGHT_STEPS], True
     s.check.click()
     assert "得分：8 / 8" in s.feedback.value
     from qingfeng.bank import load_bank

@@ -24,6 +24,7 @@ from .citations import plain
 from .exercises import Feedback, PartFeedback, PlacementTask, check_placement, check_step_order
 from .progress import ProgressStore
 from .render import safe_callback
+from .sortable import SortableList
 
 __all__ = ["Placement", "StepOrder", "SelfCheck", "ProgressView", "bank_key_text"]
 WIDE = W.Layout(width="95%")
@@ -77,7 +78,7 @@ class Placement(Attempt):
 
 
 class StepOrder(Attempt):
-    """Put the eight steps of finding risk points (000 §十) in order."""
+    """Put the eight steps of finding risk points (000 §十) in order, by dragging (or the ↑/↓ buttons)."""
 
     kind = "排序"
 
@@ -88,25 +89,25 @@ class StepOrder(Attempt):
         names = [s.name for s in EIGHT_STEPS]
         random.Random(seed).shuffle(names)
         prev = self.previous()
-        if prev and sorted(prev.get("options", [])) == sorted(names):
-            names = prev["options"]
-        self.names = names
-        self.positions = [W.Dropdown(options=names, value=None, description=f"第{i + 1}步") for i in range(len(names))]
+        restored = bool(prev and sorted(prev.get("order") or []) == sorted(names))
+        self.order = SortableList(items=prev["order"] if restored else names)
         self.check = W.Button(description="提交", button_style="primary")
         self.check.on_click(self.submit)
-        self.widget = W.VBox([W.HTML(f"<h4>{self.title}</h4>"), *self.positions, self.check, self.panel.widget])
-        if prev and not review_card:
+        hint = W.HTML("把下面的八个步骤拖成正确的先后顺序（也可以点每一步右边的 ↑ ↓ 移动），然后点“提交”。")
+        self.widget = W.VBox([W.HTML(f"<h4>{self.title}</h4>"), hint, self.order, self.check, self.panel.widget])
+        if restored:
+            self.order.touched = True
             self.show_previous(prev)
 
     def answer(self) -> dict:
-        return {"options": self.names, "order": [d.value for d in self.positions]}
+        return {"order": list(self.order.items), "touched": bool(self.order.touched)}
 
     def is_empty(self, answer: dict) -> bool:
-        return not any(answer.get("order") or [])
+        return not answer.get("touched")
 
     def restore(self, answer: dict) -> None:
-        for d, v in zip(self.positions, answer.get("order", [])):
-            d.value = v if v in d.options else None
+        if sorted(answer.get("order") or []) == sorted(self.order.items):
+            self.order.items = list(answer["order"])
 
     def mark(self, answer: dict) -> Feedback:
         return check_step_order(answer["order"])

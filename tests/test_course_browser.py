@@ -183,3 +183,44 @@ def test_a_learner_completes_modules_02_and_06_and_finds_them_again(tmp_path):
         shot(page, "home")
         check_clean(page, "home")
     assert not list((REPO / "courses").glob(".ipynb_checkpoints"))
+
+
+def test_the_eight_steps_are_ordered_by_dragging_at_1280x720(tmp_path):
+    SHOTS.mkdir(exist_ok=True)
+    dest = tmp_path / "清风课程"
+    sync_courses(REPO / "courses", dest, REPO)
+    env = {"QINGFENG_PROGRESS": str(tmp_path / "progress.sqlite")}
+    steps = [s.name for s in ex.EIGHT_STEPS]
+    with jupyterlab(dest, tmp_path, env, LAB_ARGS) as (base, token), browser() as b:
+        page = b.new_page(viewport={"width": 1280, "height": 720})
+        page.goto(f"{base}/lab/tree/{quote('05_风险点排查.ipynb')}?token={token}")
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell", has_text="第五单元").first.wait_for(timeout=60_000)
+        run_all(page)
+        box = notebook(page).locator(".widget-vbox", has_text="排出顺序").first
+        box.scroll_into_view_if_needed()
+        items = box.locator(".qf-sortable-item")
+        items.first.wait_for(timeout=30_000)
+        box.get_by_role("button", name="提交").click()
+        box.locator(".qf-feedback", has_text="还没有作答").wait_for()  # the list as it came is not an answer
+
+        def order() -> list[str]:
+            return [t.strip() for t in box.locator(".qf-sortable-text").all_inner_texts()]
+
+        first = order()
+        items.nth(0).drag_to(items.nth(3))  # HTML5 drag and drop, as a mouse does it
+        page.wait_for_function("() => true")
+        box.locator(".qf-sortable-text").first.wait_for()
+        page.wait_for_timeout(800)
+        dragged = order()
+        assert dragged != first and sorted(dragged) == sorted(first) and dragged[3] == first[0]
+        for target, name in enumerate(steps):  # finish with the ↑ buttons
+            while order().index(name) > target:
+                i = order().index(name)
+                box.locator(".qf-sortable-item").nth(i).get_by_role("button", name="↑").click()
+                page.wait_for_function(f"() => document.querySelectorAll('.qf-sortable-text')[{i - 1}].textContent.trim() === {name!r}")
+        assert order() == steps
+        box.get_by_role("button", name="提交").click()
+        box.locator(".qf-score", has_text="得分：8 / 8").wait_for()
+        box.scroll_into_view_if_needed()
+        shot(page, "05-order")
+        check_clean(page, "05")

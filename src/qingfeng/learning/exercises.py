@@ -7,7 +7,7 @@ nonsense — and returns feedback; none of them raises.  The widgets in
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..cases import Case
 from .citations import citation_text, plain
@@ -16,7 +16,8 @@ from ..risk import (CATEGORIES, CRITERIA, EIGHT_STEPS, LUXI_EXAMPLE, MEASURES, P
 
 __all__ = ["PartFeedback", "Feedback", "CaseAnswer", "check_case", "all_disposal_actions", "correct_actions",
            "PlacementTask", "pdca_pool", "stage_pool", "measure_pool", "criteria_pool", "warning_pool", "pdca_meaning",
-           "stage_meaning", "measure_meaning", "criteria_meaning", "warning_meaning", "pdca_tasks", "stage_tasks", "measure_tasks", "check_placement", "check_step_order",
+           "stage_meaning", "measure_meaning", "criteria_meaning", "warning_meaning", "pdca_tasks", "stage_tasks",
+           "measure_tasks", "check_placement", "check_step_order", "with_case_hints",
            "explore"]
 
 
@@ -87,17 +88,13 @@ def check_case(case: Case, answer: CaseAnswer) -> Feedback:
     picked = _cat(answer.primary)
     definition = truth[0].definitions[1]
     if picked is None:
-        parts.append(PartFeedback("风险类别", False, 0.0, f"没有选择主要风险类别。本案主要是{truth[0].name}：{definition.text}（{definition.source}）",
-                                  "还没有选择主要风险类别。"))
+        parts.append(PartFeedback("风险类别", False, 0.0, f"没有选择主要风险类别。本案主要是{truth[0].name}：{definition.text}（{definition.source}）"))
     elif picked == truth[0]:
         parts.append(PartFeedback("风险类别", True, 1.0, f"正确，主要是{truth[0].name}。{_others_note(truth, answer.others)}"))
     else:
         also = "（它也是本案涉及的类别，但不是主要的）" if picked in truth else ""
-        mine = _definition_001(picked.name)
-        lead = "它也是本案涉及的类别，但问题的根子主要不在这里。" if picked in truth else ""
         parts.append(PartFeedback("风险类别", False, 0.5 if picked in truth else 0.0,
-                                  f"本案主要是{truth[0].name}，不是{picked.name}{also}。{truth[0].name}：{definition.text}（{definition.source}）",
-                                  f"{lead}你选的{picked.name}是：{mine.text.rstrip('。')}（{mine.source}）。本案问题的根子在哪里？再读一遍事实经过。"))
+                                  f"本案主要是{truth[0].name}，不是{picked.name}{also}。{truth[0].name}：{definition.text}（{definition.source}）"))
     graded = grade(ann.assessment)
     factor_text = "；".join(ann.assessment.describe())
     try:
@@ -109,9 +106,7 @@ def check_case(case: Case, answer: CaseAnswer) -> Feedback:
         parts.append(PartFeedback("风险等级", True, 1.0, "正确。" + level_msg))
     else:
         lead = "没有选择等级。" if said is None else f"不是{said.label}。"
-        parts.append(PartFeedback("风险等级", False, 0.0, lead + level_msg,
-                                  "还没有选择等级。" if said is None else
-                                  f"本案的评级因素：{factor_text}。对照第二单元的评定标准和组合规则，再定一次等级。"))
+        parts.append(PartFeedback("风险等级", False, 0.0, lead + level_msg))
     right_warning = warning_for(graded.level)
     try:
         w = parse_warning(answer.warning) if answer.warning else None
@@ -119,9 +114,7 @@ def check_case(case: Case, answer: CaseAnswer) -> Feedback:
         w = None
     w_msg = f"清新区办法第二十八条：按风险等级由低到高实行黄、橙、红三级预警，{graded.level.label}对应{right_warning.name}，发出{right_warning.notice}。"
     parts.append(PartFeedback("预警颜色", w == right_warning, 1.0 if w == right_warning else 0.0,
-                              ("正确。" if w == right_warning else ("没有选择预警颜色。" if w is None else f"不是{w.name}。")) + w_msg,
-                              "还没有选择预警颜色。" if w is None else
-                              "预警颜色跟着风险等级走：清新区办法第二十八条按风险等级由低到高实行黄、橙、红三级预警。先定等级，再选颜色。"))
+                              ("正确。" if w == right_warning else ("没有选择预警颜色。" if w is None else f"不是{w.name}。")) + w_msg))
     want, got = correct_actions(case), set(answer.actions) & set(all_disposal_actions())
     hit, wrong, missed = want & got, got - want, want - got
     share = 0.0 if not got else max(0.0, (len(hit) - len(wrong)) / len(want))
@@ -133,13 +126,40 @@ def check_case(case: Case, answer: CaseAnswer) -> Feedback:
     if missed:
         msg.append("漏选了：" + "；".join(sorted(missed)) + "。")
     msg.append(f"真实处置：{plain(case.disposal)}（来源：{citation_text(case)}）")
-    if not got:
-        hint = "还没有选择处置措施。"
-    else:
-        hint = f"应选 {len(want)} 项，你选对了 {len(hit)} 项" + (f"，另有 {len(wrong)} 项不属于这种预警的处置" if wrong else "") + \
-            (f"，还有 {len(missed)} 项没有选" if missed else "") + "。对照清新区办法第二十八条逐项核对；想一想本案是否已构成违纪违法事实。"
-    parts.append(PartFeedback("处置措施", not wrong and not missed, round(share, 2), "".join(msg), hint))
-    return Feedback(tuple(parts), footer=f"风险点：{plain(ann.risk_point)}")
+    parts.append(PartFeedback("处置措施", not wrong and not missed, round(share, 2), "".join(msg)))
+    return with_case_hints(case, answer, Feedback(tuple(parts), footer=f"风险点：{plain(ann.risk_point)}"))
+
+
+def with_case_hints(case: Case, answer: CaseAnswer, fb: Feedback) -> Feedback:
+    """The same feedback with a hint on every wrong part: where to look again, never the answer itself."""
+    truth = [category(c) for c in case.annotation.categories]
+    picked = _cat(answer.primary)
+    factor_text = "；".join(case.annotation.assessment.describe())
+    want, got = correct_actions(case), set(answer.actions) & set(all_disposal_actions())
+    out = []
+    for p in fb.parts:
+        hint = ""
+        if p.part == "风险类别":
+            if picked is None:
+                hint = "还没有选择主要风险类别。"
+            else:
+                mine = _definition_001(picked.name)
+                lead = "它也是本案涉及的类别，但问题的根子主要不在这里。" if picked in truth else ""
+                hint = f"{lead}你选的{picked.name}是：{mine.text.rstrip('。')}（{mine.source}）。本案问题的根子在哪里？再读一遍事实经过。"
+        elif p.part == "风险等级":
+            hint = ("还没有选择等级。" if not answer.level else
+                    f"本案的评级因素：{factor_text}。对照第二单元的评定标准和组合规则，再定一次等级。")
+        elif p.part == "预警颜色":
+            hint = ("还没有选择预警颜色。" if not answer.warning else
+                    "预警颜色跟着风险等级走：清新区办法第二十八条按风险等级由低到高实行黄、橙、红三级预警。先定等级，再选颜色。")
+        elif p.part == "处置措施":
+            hit, wrong, missed = want & got, got - want, want - got
+            hint = "还没有选择处置措施。" if not got else (
+                f"应选 {len(want)} 项，你选对了 {len(hit)} 项" + (f"，另有 {len(wrong)} 项不属于这种预警的处置" if wrong else "")
+                + (f"，还有 {len(missed)} 项没有选" if missed else "")
+                + "。对照清新区办法第二十八条逐项核对；想一想本案是否已构成违纪违法事实。")
+        out.append(p if p.correct else replace(p, hint=hint))
+    return Feedback(tuple(out), fb.footer)
 
 
 def _others_note(truth: list, others: tuple[str, ...]) -> str:

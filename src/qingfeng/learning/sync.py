@@ -37,7 +37,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 
 __all__ = ["SyncReport", "sync_courses", "merge_cells", "clean_notebook", "STATE_DIR", "course_project"]
 
@@ -137,12 +136,16 @@ def merge_cells(base: list, theirs: list, ours: list) -> tuple[list, dict[str, i
 
 
 def _read(path: Path):
+    import nbformat  # lazily: importing it costs seconds, and course notebooks only need course_project()
+
     nb = nbformat.read(path, as_version=4)
     _ensure_ids(nb)
     return nb
 
 
 def _write(nb, path: Path) -> None:
+    import nbformat
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sync-", suffix=".ipynb")
     os.close(fd)
@@ -179,7 +182,7 @@ def sync_courses(source: Path, dest: Path, project_root: Path | None = None) -> 
             (report.copied if not base_file.exists() else report.updated).append(name)
         else:
             ours = _read(mine)
-            base = _read(base_file) if base_file.exists() else nbformat.v4.new_notebook()
+            base = _read(base_file) if base_file.exists() else {"cells": []}
             cells, counts = merge_cells(base["cells"], theirs["cells"], ours["cells"])
             merged = copy.deepcopy(theirs)
             merged["cells"] = cells

@@ -1,7 +1,7 @@
 """A learner's copy of the course: first copy, then cell-level three-way merges of trainers' updates."""
 from __future__ import annotations
 
-import shutil
+import re
 from pathlib import Path
 
 import nbformat
@@ -120,11 +120,14 @@ def test_cli_syncs_the_real_course_and_records_its_project(tmp_path):
 def test_course_notebooks_hide_code_and_are_marked_for_the_save_hook():
     from qingfeng.learning.lab_extension import is_course, pre_save
 
+    internal = re.compile(r"\b(M\d{2}-\d|PG-\d{3}|CCDI-\d{8}|S00\d-\d\d)\b|src/|\.py\b|\.txt\b|\.yaml|可靠性较低|qingfeng ")
     for path in sorted((REPO / "courses").glob("*.ipynb")):
         n = nbformat.read(path, as_version=4)
         assert is_course(n), path.name
         for c in n.cells:
             assert c.get("id"), path.name
+            if c.cell_type == "markdown":  # what a learner reads: no internal ids, paths or commands
+                assert not internal.search(c.source), (path.name, c.id, internal.search(c.source).group(0))
             if c.cell_type == "code":
                 assert c.metadata.get("jupyter", {}).get("source_hidden") is True, (path.name, c.id)
     model = {"type": "notebook", "content": nbformat.v4.new_notebook()}

@@ -29,14 +29,25 @@ ENGLISH_OK = {"PDCA", "Plan", "Do", "Check", "Act", "Ctrl"}
 
 
 def run_all(page) -> None:
-    """Menu-free: the toolbar's restart-and-run-all button, then confirm, as the notebook's first lines say."""
-    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) [data-command='notebook:restart-run-all']").first.click()
-    page.locator(".jp-Dialog .jp-mod-accept").click()
-    try:
-        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .qf-status", has_text="项练习，学习用时").wait_for(timeout=240_000)
-    except Exception:
-        shot(page, "run-all-timeout")
-        raise
+    """The toolbar's restart-and-run-all button, then confirm, as the notebook's first lines say.
+
+    Right after a reload the kernel may still be connecting and the click is lost; then the learner (and this
+    test) simply clicks again.
+    """
+    panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+    for attempt in range(3):
+        try:  # the kernel is connected and idle
+            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=120_000, state="attached")
+        except Exception:
+            pass
+        page.locator(f"{panel} [data-command='notebook:restart-run-all']").first.click()
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+        try:
+            page.locator(f"{panel} .qf-status", has_text="项练习，学习用时").wait_for(timeout=150_000)
+            return
+        except Exception:
+            shot(page, f"run-all-retry-{attempt}")
+    raise AssertionError("运行全部单元格三次都没有完成")
 
 
 def notebook(page):

@@ -11,14 +11,14 @@ from dataclasses import dataclass, replace
 
 from ..cases import Case
 from .citations import citation_text, plain
-from ..risk import (CATEGORIES, CRITERIA, EIGHT_STEPS, LUXI_EXAMPLE, MEASURES, PDCA, STAGES, TRANSFER, WARNINGS, Assessment,
-                    Level, category, grade, parse_level, parse_warning, warning_for)
+from ..risk import (CATEGORIES, CRITERIA, EIGHT_STEPS, LUXI_EXAMPLE, MEASURES, NO_WARNING, PDCA, STAGES, WARNINGS,
+                    Assessment, GradeResult, Level, category, grade, parse_level, prescribed)
+from ..risk.handling import all_actions, judge_actions, judge_warning
 
 __all__ = ["PartFeedback", "Feedback", "CaseAnswer", "check_case", "all_disposal_actions", "correct_actions",
            "PlacementTask", "pdca_pool", "stage_pool", "measure_pool", "criteria_pool", "warning_pool", "pdca_meaning",
            "stage_meaning", "measure_meaning", "criteria_meaning", "warning_meaning", "pdca_tasks", "stage_tasks",
-           "measure_tasks", "check_placement", "check_step_order", "with_case_hints",
-           "explore"]
+           "measure_tasks", "check_placement", "check_step_order", "with_case_hints", "explore", "explore_result"]
 
 
 @dataclass(frozen=True)
@@ -55,23 +55,12 @@ class CaseAnswer:
 
 def all_disposal_actions() -> list[str]:
     """Every action 001 第二十八条 lists, for the learner to choose from."""
-    out: list[str] = []
-    for w in WARNINGS:
-        out += [a for a in w.actions if a not in out]
-    return out + [TRANSFER[0]]
+    return all_actions()
 
 
-def correct_actions(case: Case) -> set[str]:
-    """The actions 第二十八条 prescribes for this case's warning, plus transfer where a violation was found."""
-    actions = set(warning_for(case.annotation.level).actions)
-    if case.disposal_kind in SANCTIONS:
-        actions.add(TRANSFER[0])
-    return actions
-
-
-# Disposals that establish a violation of discipline or law (第二十八条(四) “已构成违纪违法事实”);
-# 批评教育、诫勉谈话、组织处理 and rule changes do not.
-SANCTIONS = ("党纪轻处分", "党纪重处分", "开除党籍", "政务处分", "移送司法")
+def correct_actions(case: Case, level: Level | str | None = None) -> set[str]:
+    """What 001 prescribes for this case's situation (see :func:`qingfeng.risk.prescribed`)."""
+    return set(prescribed(case.annotation.situation_value, level or case.annotation.level).actions)
 
 
 def _cat(name: str | None):
@@ -101,32 +90,17 @@ def check_case(case: Case, answer: CaseAnswer) -> Feedback:
         said = parse_level(answer.level) if answer.level else None
     except ValueError:
         said = None
-    level_msg = f"{graded.explain()} 评级因素：{factor_text}。标注理由：{plain(ann.reasoning)}"
+    level_msg = f"{graded.explain()}。评级因素：{factor_text}。标注理由：{plain(ann.reasoning)}"
     if said == graded.level:
         parts.append(PartFeedback("风险等级", True, 1.0, "正确。" + level_msg))
     else:
         lead = "没有选择等级。" if said is None else f"不是{said.label}。"
         parts.append(PartFeedback("风险等级", False, 0.0, lead + level_msg))
-    right_warning = warning_for(graded.level)
-    try:
-        w = parse_warning(answer.warning) if answer.warning else None
-    except ValueError:
-        w = None
-    w_msg = f"清新区办法第二十八条：按风险等级由低到高实行黄、橙、红三级预警，{graded.level.label}对应{right_warning.name}，发出{right_warning.notice}。"
-    parts.append(PartFeedback("预警颜色", w == right_warning, 1.0 if w == right_warning else 0.0,
-                              ("正确。" if w == right_warning else ("没有选择预警颜色。" if w is None else f"不是{w.name}。")) + w_msg))
-    want, got = correct_actions(case), set(answer.actions) & set(all_disposal_actions())
-    hit, wrong, missed = want & got, got - want, want - got
-    share = 0.0 if not got else max(0.0, (len(hit) - len(wrong)) / len(want))
-    msg = [f"{right_warning.name}的处置（第二十八条）：" + "；".join(right_warning.actions) + "。"]
-    if TRANSFER[0] in want:
-        msg.append(f"本案的真实处置是{case.disposal_kind}，属于“已构成违纪违法事实”，按第二十八条(四)还应移送相关部门处置。")
-    if wrong:
-        msg.append("多选了：" + "；".join(sorted(wrong)) + "。")
-    if missed:
-        msg.append("漏选了：" + "；".join(sorted(missed)) + "。")
-    msg.append(f"真实处置：{plain(case.disposal)}（来源：{citation_text(case)}）")
-    parts.append(PartFeedback("处置措施", not wrong and not missed, round(share, 2), "".join(msg)))
+    w = judge_warning(ann.situation_value, graded.level, said, answer.warning)
+    parts.append(PartFeedback("预警颜色", w.correct, w.score, w.message))
+    act = judge_actions(ann.situation_value, graded.level, said, answer.actions)
+    parts.append(PartFeedback("处置措施", act.correct, act.score,
+                              f"{act.message}真实处置：{plain(case.disposal)}（来源：{citation_text(case)}）"))
     return with_case_hints(case, answer, Feedback(tuple(parts), footer=f"风险点：{plain(ann.risk_point)}"))
 
 
@@ -135,7 +109,7 @@ def with_case_hints(case: Case, answer: CaseAnswer, fb: Feedback) -> Feedback:
     truth = [category(c) for c in case.annotation.categories]
     picked = _cat(answer.primary)
     factor_text = "；".join(case.annotation.assessment.describe())
-    want, got = correct_actions(case), set(answer.actions) & set(all_disposal_actions())
+    got = set(answer.actions) & set(all_disposal_actions())
     out = []
     for p in fb.parts:
         hint = ""
@@ -151,13 +125,11 @@ def with_case_hints(case: Case, answer: CaseAnswer, fb: Feedback) -> Feedback:
                     f"本案的评级因素：{factor_text}。对照第二单元的评定标准和组合规则，再定一次等级。")
         elif p.part == "预警颜色":
             hint = ("还没有选择预警颜色。" if not answer.warning else
-                    "预警颜色跟着风险等级走：清新区办法第二十八条按风险等级由低到高实行黄、橙、红三级预警。先定等级，再选颜色。")
+                    "先判断本案属于哪种情形（风险点定级、苗头预警还是违纪违法移送），再对照清新区办法第十四条、第二十八条想一想该不该预警、用哪种颜色。")
         elif p.part == "处置措施":
-            hit, wrong, missed = want & got, got - want, want - got
             hint = "还没有选择处置措施。" if not got else (
-                f"应选 {len(want)} 项，你选对了 {len(hit)} 项" + (f"，另有 {len(wrong)} 项不属于这种预警的处置" if wrong else "")
-                + (f"，还有 {len(missed)} 项没有选" if missed else "")
-                + "。对照清新区办法第二十八条逐项核对；想一想本案是否已构成违纪违法事实。")
+                f"你选了 {len(got)} 项。对照本案的情形和清新区办法第二十八条逐项核对：哪些是该做的，哪些不是；"
+                "想一想本案是否已构成违纪违法事实。")
         out.append(p if p.correct else replace(p, hint=hint))
     return Feedback(tuple(out), fb.footer)
 
@@ -179,12 +151,19 @@ def _others_note(truth: list, others: tuple[str, ...]) -> str:
     return note + "；" + "，".join(bits) + "。"
 
 
-def explore(values: dict) -> tuple[str, list[str]]:
-    """The factor explorer: a level label and the reasons, or a Chinese note on bad input."""
+def explore_result(values: dict) -> GradeResult | str:
+    """The factor explorer's result: every seed's verdict and the teaching level, or a Chinese note on bad input."""
     try:
-        result = grade(Assessment.from_mapping(values))
+        return grade(Assessment.from_mapping(values))
     except (ValueError, TypeError) as e:
-        return "无法评定", [str(e)]
+        return str(e)
+
+
+def explore(values: dict) -> tuple[str, list[str]]:
+    """The factor explorer as text: the teaching level label and the reasons (each seed's verdict first)."""
+    result = explore_result(values)
+    if isinstance(result, str):
+        return "无法评定", [result]
     return result.level.label, [*result.reasons, "依据：" + "；".join(str(s) for s in result.sources)]
 
 
@@ -303,5 +282,5 @@ def check_step_order(order: list[str | None]) -> Feedback:
 
 
 LEVEL_CHOICES = tuple(lv.label for lv in Level)
-WARNING_CHOICES = tuple(w.colour for w in sorted(WARNINGS, key=lambda w: -w.level))
+WARNING_CHOICES = (*(w.colour for w in sorted(WARNINGS, key=lambda w: -w.level)), NO_WARNING)
 CATEGORY_CHOICES = tuple(c.name for c in CATEGORIES)

@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8888
 ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LEARNER_DIR ?= 我的课程
 
 .PHONY: run test test-fast bench install browser clean
 
@@ -19,12 +20,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: install, prepare the exam course folder, start JupyterLab on 127.0.0.1
+## make run: install, prepare the exam course folder and the learner's own course copy, start JupyterLab on 127.0.0.1
 run: $(STAMP)
 	$(BIN)/qingfeng setup
+	$(BIN)/qingfeng courses sync --dest "$(CURDIR)/$(LEARNER_DIR)"
 	@echo "正在启动 JupyterLab：请在浏览器打开下面打印的 http://$(HOST):$(PORT)/lab?token=… 地址（Ctrl+C 停止）"
 	$(BIN)/jupyter lab --no-browser --ip=$(HOST) --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
-		--LabApp.app_settings_dir="$(CURDIR)/jupyterlab-settings" $(ROOTFLAG)
+		--LabApp.app_settings_dir="$(CURDIR)/jupyterlab-settings" $(ROOTFLAG) \
+		--ServerApp.jpserver_extensions qingfeng.learning.lab_extension=True --LabApp.custom_css=True \
+		--LabApp.default_url="/lab/tree/$(LEARNER_DIR)/00_课程首页.ipynb"
 
 ## make browser: Debian chromium for the real-browser test (needs root or sudo)
 browser:

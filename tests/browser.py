@@ -46,7 +46,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def jupyterlab(root: Path, tmp: Path, env: dict[str, str] | None = None):
+def jupyterlab(root: Path, tmp: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()):
     port, token = free_port(), "qingfeng-test-token"
     full_env = {**os.environ, "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"), **(env or {})}
     log = open(tmp / "jupyterlab.log", "w")
@@ -54,7 +54,7 @@ def jupyterlab(root: Path, tmp: Path, env: dict[str, str] | None = None):
                              f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
                              f"--LabApp.app_settings_dir={SETTINGS}",
                              "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                             *(["--allow-root"] if os.geteuid() == 0 else [])],
+                             *(["--allow-root"] if os.geteuid() == 0 else []), *args],
                             env=full_env, stdout=log, stderr=subprocess.STDOUT,
                             cwd=root)  # nbgrader's formgrader reads nbgrader_config.py from the working directory
     try:

@@ -21,17 +21,19 @@ def test_case_grading_exercise_in_jupyterlab(tmp_path):
         page.goto(f"{base}/lab/tree/{quote(notebook)}?token={token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-mod-idle", timeout=60_000, state="attached")
-        page.locator(".jp-Notebook .jp-Cell").first.click()
-        for _ in range(8):  # title … the first case-grading exercise (cell 7)
-            page.keyboard.press("Shift+Enter")
-            page.wait_for_timeout(300)
-        grader = page.locator(".widget-vbox", has_text="给真实案例定级").first
+        page.locator("[data-command='notebook:restart-run-all']").first.click()  # as the notebook tells learners
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+        grader = page.locator(".widget-vbox", has_text="你的研判").first
         grader.wait_for(timeout=60_000)
         grader.locator(".widget-dropdown", has_text="主要类别").locator("select").select_option(index=1)
         grader.locator("button", has_text="一级（高）").click()
         grader.locator("button", has_text="红").click()
-        grader.locator("button", has_text="提交").click()
-        feedback = grader.locator(".qf-feedback")
+        grader.get_by_role("button", name="提交").click()
+        grader.locator(".qf-feedback", has_text="得分").wait_for(timeout=30_000)
+        reveal = grader.get_by_role("button", name="看答案和依据")
+        if reveal.is_visible():  # a wrong part: hints first, the answer and its reason on request
+            reveal.click()
+        feedback = grader.locator(".qf-feedback", has_text="真实处置")
         feedback.wait_for(timeout=30_000)
         text = feedback.inner_text()
         page.screenshot(path=str(SHOTS / "case-grading.png"), full_page=False)

@@ -55,7 +55,8 @@ def test_feedback_explains_with_the_grading_reasons_and_the_real_disposal(cases)
     assert cat.score == 0.5 and "主要是业务流程风险" in cat.message  # a listed but not primary category
     assert not level.correct and "具有较大的人、财、物管理权" in level.message and "002" in level.message and "000" in level.message
     assert not warning.correct and "风险点定级" in warning.message and "第十四条" in warning.message
-    assert actions.correct and "真实处置" in actions.message and c.source.ref in actions.message
+    assert actions.correct and "真实处置" in actions.message and "004《" in actions.message
+    assert c.source.ref not in actions.message  # a readable citation, never the seed's file name
 
 
 def test_a_graded_risk_point_gets_no_warning_and_no_article_28_actions(cases):
@@ -131,13 +132,14 @@ def test_case_grader_widget_filters_grades_and_records(cases, store):
     g.level.value = [lv for lv in ex.LEVEL_CHOICES if lv.startswith(c.annotation.level)][0]
     g.warning.value = c.annotation.warning or ex.NO_WARNING
     g.actions.value = tuple(ex.correct_actions(c))
-    g.submit.click()
+    g.submit_button.click()
     assert "得分：4 / 4" in g.feedback.value and "✔ 风险等级" in g.feedback.value
     df = store.frame()
-    assert list(df["item"]) == [c.id] and df["score"].iloc[0] == 4
+    assert set(df["item"]) == {c.id} and len(df) == 4 and df["score"].sum() == 4  # one row per part
+    assert set(df["module"]) == {"06"} and set(df["kind"]) == {"案例研判"}
     g.post.value = "没有这个岗位"
     assert g.case.value is None and "没有符合条件" in g.case_html.value
-    g.submit.click()
+    g.submit_button.click()
     assert "请先选择一个案例" in g.feedback.value
 
 
@@ -165,22 +167,22 @@ def test_factor_explorer_ticking_sanzhong_yida_with_low_power_and_money():
 
 def test_placement_step_order_selfcheck_and_progress_widgets(store, tmp_path):
     tasks = ex.measure_tasks(n=5)
-    p = Placement("措施归类", tasks, ex.CATEGORY_CHOICES, "措施归类", store, None)
+    p = Placement("措施归类", ex.measure_pool(), ex.CATEGORY_CHOICES, "措施归类", store, key="m01.measures", tasks=tasks)
     for d, t in zip(p.choices, tasks):
         d.value = t.answer
     p.check.click()
     assert "得分：5 / 5" in p.feedback.value
     s = StepOrder(store, seed=3)
-    for d, step in zip(s.positions, EIGHT_STEPS):
-        d.value = step.name
+    s.order.items, s.order.touched = [step.name for step in EIGHT_STEPS], True
     s.check.click()
     assert "得分：8 / 8" in s.feedback.value
     from qingfeng.bank import load_bank
 
     bank = load_bank(REPO / "exams" / "bank")
     q = SelfCheck(bank, "预警处置", n=4, store=store, seed=2)
-    q.check.click()  # nothing answered: every item 0, explanations shown
-    assert q.feedback.value.count("未作答") == 4 and "解析" in q.feedback.value
+    rows = len(store.frame())
+    q.check.click()  # nothing answered: asked for an answer, nothing recorded, nothing revealed
+    assert "还没有作答" in q.feedback.value and "解析" not in q.feedback.value and len(store.frame()) == rows
     v = ProgressView(store)
     assert "思想道德风险" in v.table.value and v.chart.value[:4] == b"\x89PNG"
 
@@ -194,6 +196,6 @@ def test_gather_a_class_into_one_workbook(tmp_path):
     out = tmp_path / "class.xlsx"
     r = CliRunner().invoke(cli, ["progress", "gather", str(tmp_path), "--out", str(out)])
     assert r.exit_code == 0, r.output
-    assert "已汇总 2 名学员、2 条练习记录" in r.output and "跳过无法读取的文件" in r.output
+    assert "已汇总 2 名学员（结业测验通过 0 人，已发证书 0 份）、2 条练习记录" in r.output and "跳过无法读取的文件" in r.output
     ws = openpyxl.load_workbook(out)["练习记录"]
     assert [c.value for c in ws[1]][:3] == ["学员", "练习", "题目"]

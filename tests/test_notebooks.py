@@ -11,6 +11,7 @@ import pytest
 from nbclient import NotebookClient
 
 from qingfeng.demo.district import build_demo
+from qingfeng.learning.catalog import MODULES
 from qingfeng.project import find_project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,8 +26,11 @@ def execute(path: Path, cwd: Path) -> tuple[nbformat.NotebookNode, float]:
     return nb, time.perf_counter() - start
 
 
-def test_six_course_modules_exist():
-    assert [p.name[:3] for p in COURSES] == ["01_", "02_", "03_", "04_", "05_", "06_"]
+def test_six_course_modules_with_a_home_a_review_and_a_final_test():
+    from qingfeng.learning.catalog import FINAL_TEST, HOME, MODULES, REVIEW
+
+    assert [p.name for p in COURSES] == sorted([HOME, *(m.file for m in MODULES), REVIEW, FINAL_TEST])
+    assert [p.name[:3] for p in COURSES] == ["00_", "01_", "02_", "03_", "04_", "05_", "06_", "07_", "08_"]
 
 
 @pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.name)
@@ -39,15 +43,16 @@ def test_committed_without_outputs(path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", COURSES, ids=lambda p: p.name)
-def test_course_notebook_runs_headless_in_under_ten_seconds(path, tmp_path, monkeypatch):
+def test_course_notebook_runs_headless_without_errors(path, tmp_path, monkeypatch):
+    """Timing belongs in make bench, not in a test: a loaded CI machine must not fail a correct notebook."""
     monkeypatch.setenv("QINGFENG_PROGRESS", str(tmp_path / "progress.sqlite"))
-    nb, seconds = execute(path, path.parent)
-    assert seconds < 10, f"{path.name} took {seconds:.1f} s"
+    nb, _seconds = execute(path, path.parent)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
     widgets = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
                if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    assert widgets, "every module has at least one interactive exercise"
+    if path.name[:2] in {m.number for m in MODULES}:
+        assert widgets, "every module has at least one interactive exercise"
 
 
 @pytest.mark.slow
@@ -56,8 +61,7 @@ def test_statistics_notebook_runs_on_a_simulated_district(tmp_path):
     (demo.root / "grading").mkdir()
     target = demo.root / "grading" / "考试统计.ipynb"
     shutil.copy(REPO / "grading" / "考试统计.ipynb", target)
-    nb, seconds = execute(target, target.parent)
-    assert seconds < 10
+    nb, _seconds = execute(target, target.parent)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)

@@ -6,6 +6,7 @@ import click
 from ..project import Project, ProjectNotFound, find_project
 from .bank import bank
 from .cases import cases
+from .courses import courses
 from .exam import exam
 from .mark import mark
 from .progress import progress
@@ -65,5 +66,6 @@ progress.add_command(gather_hub)
 cli.add_command(setup)
 cli.add_command(mark)
 cli.add_command(progress)
+cli.add_command(courses)
 cli.add_command(stats)
 cli.add_command(demo)

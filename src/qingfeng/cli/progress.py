@@ -1,16 +1,14 @@
-"""``qingfeng progress gather``: one table of a class's exercise results."""
+"""``qingfeng progress gather`` and ``qingfeng progress verify``: a class's progress and certificates."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
-from ..learning.progress import gather, summarise
-
 
 @click.group()
 def progress() -> None:
-    """学员进度：汇总全班的练习记录。"""
+    """学员进度：汇总全班的学习情况，核验结业证书。"""
 
 
 @progress.command("gather")
@@ -18,20 +16,40 @@ def progress() -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出的 Excel 文件（.xlsx）")
 def gather_cmd(paths: tuple[str, ...], out: str) -> None:
     """汇总学员的 progress.sqlite（可给文件或文件夹；文件夹内逐级查找）到一个 Excel 表。"""
-    files: list[Path] = []
-    for p in map(Path, paths):
-        files += sorted(p.rglob("progress.sqlite")) if p.is_dir() else [p]
-    df = gather(files)
-    for s in df.attrs.get("skipped", []):
-        click.echo(f"跳过无法读取的文件：{s}", err=True)
     import pandas as pd
 
+    from ..learning.class_report import class_sheet, find_progress_files
+    from ..learning.progress import gather, summarise
+
+    files = find_progress_files([Path(p) for p in paths])
+    sheet = class_sheet(files)
+    df = gather(files)
+    for s in sorted(set(df.attrs.get("skipped", [])) | set(sheet.attrs.get("skipped", []))):
+        click.echo(f"跳过无法读取的文件：{s}", err=True)
     from ..spreadsheet import write_frames
 
-    frames = {"练习记录": df}
+    frames = {"学员汇总": sheet, "练习记录": df}
     per_learner = [summarise(g.rename(columns={"风险类别": "category", "得分": "score", "满分": "max_score"})).assign(学员=name)
                    for name, g in df.groupby("学员")] if len(df) else []
     if per_learner:
         frames["按类别"] = pd.concat(per_learner)[["学员", "风险类别", "练习次数", "掌握程度"]]
-    write_frames(Path(out), frames)
-    click.echo(f"已汇总 {df['学员'].nunique() if len(df) else 0} 名学员、{len(df)} 条练习记录：{out}")
+    write_frames(Path(out), frames)  # formula-safe: names and units are written as text
+    passed = int((sheet["结业测验"] == "通过").sum()) if len(sheet) else 0
+    certs = int((sheet["证书编号"] != "").sum()) if len(sheet) else 0
+    click.echo(f"已汇总 {len(sheet)} 名学员（结业测验通过 {passed} 人，已发证书 {certs} 份）、{len(df)} 条练习记录：{out}")
+
+
+@progress.command("verify")
+@click.argument("cert_id")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+def verify_cmd(cert_id: str, paths: tuple[str, ...]) -> None:
+    """核验结业证书编号：在学员的进度文件（默认：本机的进度文件）中查找并校验签名。有效时退出码为 0。"""
+    from ..learning.certificate import verify
+    from ..learning.class_report import find_progress_files
+    from ..learning.progress import default_path
+
+    files = find_progress_files([Path(p) for p in paths]) if paths else [default_path()]
+    ok, message, _ = verify(cert_id, files)
+    click.echo(message)
+    if not ok:
+        raise SystemExit(1)

@@ -12,24 +12,31 @@ import ipywidgets as W
 
 from ..cases import Case
 from ..risk import FACTOR_LABELS, parse_level
-from .exercises import (CATEGORY_CHOICES, LEVEL_CHOICES, WARNING_CHOICES, CaseAnswer, all_disposal_actions, check_case,
-                        explore_result)
+from .attempts import Attempt, Part
+from .citations import citation_html, plain, remember_titles
+from .exercises import (CATEGORY_CHOICES, LEVEL_CHOICES, WARNING_CHOICES, CaseAnswer, Feedback, all_disposal_actions,
+                        check_case, explore_result)
 from .grade_view import grade_html
 from .progress import ProgressStore
-from .render import feedback_html, safe_callback
+from .render import safe_callback
 
 __all__ = ["CaseGrader", "FactorExplorer"]
 ALL = "（全部）"
 
 
-class CaseGrader:
+class CaseGrader(Attempt):
     """Pick a real case (filter by category, level, post), grade it, get per-part feedback."""
 
-    def __init__(self, cases: list[Case], store: ProgressStore | None = None, seed: int | None = None):
+    kind = "案例研判"
+
+    def __init__(self, cases: list[Case], store: ProgressStore | None = None, seed: int | None = None,
+                 key: str | None = "m06.case", review_card: str | None = None, category_filter: str | None = None):
+        self._setup(key, store, review_card)
+        self.title = "给真实案例研判"
         self.cases = sorted(cases, key=lambda c: c.id)
-        self.store = store
+        remember_titles(self.cases)
         self.rng = random.Random(seed)
-        self.category = W.Dropdown(options=(ALL, *CATEGORY_CHOICES), value=ALL, description="风险类别")
+        self.category = W.Dropdown(options=(ALL, *CATEGORY_CHOICES), value=category_filter or ALL, description="风险类别")
         self.level_filter = W.Dropdown(options=(ALL, *LEVEL_CHOICES), value=ALL, description="风险等级")
         self.post = W.Text(placeholder="岗位关键词，如 村、局长、财务", description="岗位")
         self.case = W.Dropdown(description="案例", layout=W.Layout(width="95%"))
@@ -41,20 +48,21 @@ class CaseGrader:
         self.warning = W.ToggleButtons(options=WARNING_CHOICES, value=None, description="预警颜色")
         self.actions = W.SelectMultiple(options=all_disposal_actions(), rows=9, description="处置措施",
                                         layout=W.Layout(width="95%"))
-        self.submit = W.Button(description="提交", button_style="primary")
-        self.feedback = W.HTML()
+        self.submit_button = W.Button(description="提交", button_style="primary")
+        self.submit_button.on_click(self.submit)
         for w in (self.category, self.level_filter, self.post):
             w.observe(self._filter, names="value")
         self.case.observe(self._show_case, names="value")
         self.shuffle.on_click(self._shuffle)
-        self.submit.on_click(self._check)
         self._filter()
+        pickers = [W.HBox([self.category, self.level_filter, self.post]), W.HBox([self.case, self.shuffle])]
         self.widget = W.VBox([
-            W.HTML("<h4>给真实案例定级</h4>"), W.HBox([self.category, self.level_filter, self.post]),
-            W.HBox([self.case, self.shuffle]), self.case_html,
+            W.HTML(f"<h4>{self.title}</h4>"), *([] if review_card else pickers), self.case_html,
             W.HTML("<b>你的研判</b>（按住 Ctrl 可多选其他类别和处置措施）"), self.primary, self.others, self.level, self.warning,
-            self.actions,
-            self.submit, self.feedback])
+            self.actions, self.submit_button, self.panel.widget], layout=W.Layout(max_width="1100px"))
+        prev = self.previous()
+        if prev and any(c.id == prev.get("case") for c in self.cases):
+            self.show_previous(prev)
 
     def matching(self) -> list[Case]:
         out = self.cases
@@ -88,7 +96,7 @@ class CaseGrader:
     @safe_callback("feedback")
     def _show_case(self, change=None) -> None:
         c = self.current()
-        self.feedback.value = ""
+        self.panel.clear()
         for w in (self.primary, self.level, self.warning):
             w.value = None
         self.actions.value = ()
@@ -97,21 +105,47 @@ class CaseGrader:
             return
         amount = f"；涉及金额约 {c.amount_yuan:,.0f} 元" if c.amount_yuan else ""
         self.case_html.value = (f"<div style='border-left:4px solid #4F6D7A;padding-left:8px'><b>{html.escape(c.title)}</b><br>"
-                                f"岗位：{html.escape(c.post)}（{html.escape(c.unit_type)}）{amount}<br>{html.escape(c.facts)}<br>"
-                                f"<small>来源：{html.escape(c.source.label())}</small></div>")
+                                f"岗位：{html.escape(c.post)}（{html.escape(c.unit_type)}）{amount}<br>{html.escape(plain(c.facts))}<br>"
+                                f"<small>来源：{citation_html(c)}</small></div>")
+
+    def feedback_title(self) -> str:
+        c = self.current()
+        return f"《{c.title}》的讲解" if c else ""
+
+    def answer(self) -> dict:
+        c = self.current()
+        return {"case": c.id if c else None, "primary": self.primary.value, "others": list(self.others.value),
+                "level": self.level.value, "warning": self.warning.value, "actions": list(self.actions.value)}
+
+    def is_empty(self, answer: dict) -> bool:
+        return not (answer.get("primary") or answer.get("others") or answer.get("level") or answer.get("warning")
+                    or answer.get("actions"))
+
+    def restore(self, answer: dict) -> None:
+        if answer.get("case") not in [v for _, v in self.case.options]:
+            self.category.value, self.level_filter.value, self.post.value = ALL, ALL, ""
+        self.case.value = answer.get("case")
+        self.primary.value = answer.get("primary") if answer.get("primary") in CATEGORY_CHOICES else None
+        self.others.value = tuple(o for o in answer.get("others", []) if o in CATEGORY_CHOICES)
+        self.level.value = answer.get("level") if answer.get("level") in LEVEL_CHOICES else None
+        self.warning.value = answer.get("warning") if answer.get("warning") in WARNING_CHOICES else None
+        self.actions.value = tuple(a for a in answer.get("actions", []) if a in self.actions.options)
+
+    def mark(self, answer: dict) -> Feedback:
+        c = next(x for x in self.cases if x.id == answer["case"])
+        return check_case(c, CaseAnswer(answer.get("primary"), tuple(answer.get("others", [])), answer.get("level"),
+                                        answer.get("warning"), tuple(answer.get("actions", []))))
+
+    def parts(self) -> list[Part]:
+        c = self.current()
+        return [Part(c.id, c.annotation.categories[0], f"case:{c.id}", {"kind": "case", "case": c.id}, f"案例：{c.title}")] * 4
 
     @safe_callback("feedback")
-    def _check(self, _=None) -> None:
-        c = self.current()
-        if c is None:
-            self.feedback.value = "<i>请先选择一个案例。</i>"
-            return
-        answer = CaseAnswer(self.primary.value, tuple(self.others.value), self.level.value, self.warning.value,
-                            tuple(self.actions.value))
-        fb = check_case(c, answer)
-        self.feedback.value = feedback_html(fb, f"案例 {c.id} 的讲解")
-        if self.store:
-            self.store.record("案例定级", c.id, c.annotation.categories[0], fb.score, fb.max_score)
+    def submit(self, _=None):
+        if self.current() is None:
+            self.panel.ask("请先选择一个案例。")
+            return None
+        return super().submit.__wrapped__(self)
 
 
 class FactorExplorer:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import random
+from pathlib import Path
 from functools import lru_cache
 
 from IPython.display import HTML
@@ -18,15 +19,18 @@ from ..project import Project, find_project
 from ..risk import (AFTERCARE, CATEGORIES, CATEGORY_NAMES, CRITERIA, EIGHT_STEPS, LEVEL_SCHEMES, LUXI_EXAMPLE, MEASURES,
                     METHODS, PDCA, SEARCH_LAYERS, SITUATIONS, STAGE_NAMES_BY_SEED, STAGES, SUPERVISION, TRANSFER, WARNINGS,
                     YEARLY_CYCLE, Level, category, parse_level)
-from . import exercises as ex
+from . import course_home, exercises as ex
 from .case_widgets import CaseGrader, FactorExplorer
 from .drill_widgets import Placement, ProgressView, SelfCheck, StepOrder
+from .citations import citation_html, plain, remember_titles
 from .progress import ProgressStore
+from .sync import course_project
 
 __all__ = ["definitions", "manifestations", "measures", "level_schemes", "level_criteria", "supervision", "warnings_table", "situations_table",
            "aftercare", "pdca_table", "stages_table", "yearly_cycle", "luxi_example", "eight_steps", "methods",
            "search_layers", "example_cases", "show_cases", "library_counts", "case_grader", "factor_explorer", "pdca_exercise",
-           "stage_exercise", "measure_exercise", "step_order", "self_check", "progress"]
+           "stage_exercise", "measure_exercise", "criteria_exercise", "warning_exercise", "placement", "step_order",
+           "self_check", "progress", "bank", "PLACEMENTS", "start", "end", "home", "review_today", "final_test"]
 
 
 def _table(headers: list[str], rows: list[list[object]], caption: str = "") -> HTML:
@@ -38,11 +42,15 @@ def _table(headers: list[str], rows: list[list[object]], caption: str = "") -> H
 
 @lru_cache(maxsize=1)
 def _project() -> Project:
-    return find_project()
+    """The project beside the course: the one a learner's synced copy came from, else the one above the cwd."""
+    origin = course_project(Path.cwd())
+    return find_project(origin) if origin else find_project()
 
 
 def _cases() -> list[Case]:
-    return load_library(_project().cases_dir).cases
+    cases = load_library(_project().cases_dir).cases
+    remember_titles(cases)
+    return cases
 
 
 def definitions(name: str | None = None) -> HTML:
@@ -57,8 +65,8 @@ def manifestations() -> HTML:
 
 
 def measures(name: str | None = None) -> HTML:
-    rows = [[m.id, m.category, m.title, m.summary, str(m.source)] for m in MEASURES if not name or m.category == category(name).name]
-    return _table(["编号", "风险类别", "措施", "内容", "出处"], rows, "各类风险的预防措施")
+    rows = [[m.category, m.title, m.summary, str(m.source)] for m in MEASURES if not name or m.category == category(name).name]
+    return _table(["风险类别", "措施", "内容", "出处"], rows, "各类风险的预防措施")
 
 
 def level_schemes() -> HTML:
@@ -137,10 +145,10 @@ def _cards(chosen: list[Case]) -> str:
         a = c.annotation
         cards.append(
             "<div style='border-left:4px solid #4F6D7A;padding:4px 8px;margin:6px 0'>"
-            f"<b>{html.escape(c.title)}</b>（{html.escape(c.post)}）<br>{html.escape(c.facts)}<br>"
+            f"<b>{html.escape(c.title)}</b>（{html.escape(c.post)}）<br>{html.escape(plain(c.facts))}<br>"
             f"<b>风险类别</b>：{html.escape('、'.join(a.categories))}　<b>等级</b>：{html.escape(parse_level(a.level).label)}　"
-            f"<b>情形</b>：{html.escape(a.situation)}{_warning_note(a.warning)}<br><b>风险点</b>：{html.escape(a.risk_point)}<br>"
-            f"<b>真实处置</b>：{html.escape(c.disposal)}<br><small>来源：{html.escape(c.source.label())}</small></div>")
+            f"<b>情形</b>：{html.escape(a.situation)}{_warning_note(a.warning)}<br><b>风险点</b>：{html.escape(plain(a.risk_point))}<br>"
+            f"<b>真实处置</b>：{html.escape(plain(c.disposal))}<br><small>来源：{citation_html(c)}</small></div>")
     return "".join(cards)
 
 
@@ -176,37 +184,116 @@ def _store(store: ProgressStore | None) -> ProgressStore:
     return store or ProgressStore()
 
 
-def case_grader(cat: str | None = None, store: ProgressStore | None = None, seed: int | None = None):
-    g = CaseGrader(_cases(), _store(store), seed)
-    if cat:
-        g.category.value = category(cat).name
-    return g
+def case_grader(cat: str | None = None, store: ProgressStore | None = None, seed: int | None = None,
+                key: str | None = None):
+    return CaseGrader(_cases(), _store(store), seed, key=key or ("m06.process" if cat else "m06.case"),
+                      category_filter=category(cat).name if cat else None)
 
 
 def factor_explorer():
     return FactorExplorer()
 
 
-def pdca_exercise(store: ProgressStore | None = None, seed: int | None = None):
-    return Placement("把活动放进 PDCA 的四个环节", ex.pdca_tasks(random.Random(seed)), tuple(p.name for p in PDCA), "PDCA", _store(store))
+# Placement exercises: key -> (title, pool, buckets, part label, bucket meanings, category of a task)
+PLACEMENTS = {
+    "m01.measures": lambda: ("这条措施针对哪类风险", ex.measure_pool(), CATEGORY_NAMES, "措施归类", ex.measure_meaning(),
+                             lambda t: t.answer),
+    "m02.criteria": lambda: ("这条标准属于哪一级", ex.criteria_pool(), tuple(lv.label for lv in Level), "评定标准",
+                             ex.criteria_meaning(), None),
+    "m03.warnings": lambda: ("这项措施属于哪种预警", ex.warning_pool(), tuple(w.name for w in sorted(WARNINGS, key=lambda w: -w.level)),
+                             "预警处置", ex.warning_meaning(), None),
+    "m04.stages": lambda: ("这项手段属于哪个阶段", ex.stage_pool(), tuple(s.name for s in STAGES), "三个阶段", ex.stage_meaning(), None),
+    "m04.pdca": lambda: ("把活动放进 PDCA 的四个环节", ex.pdca_pool(), tuple(p.name for p in PDCA), "PDCA", ex.pdca_meaning(), None),
+}
+_SIZES = {"m01.measures": 5, "m02.criteria": 6, "m03.warnings": 6}
 
 
-def stage_exercise(store: ProgressStore | None = None, seed: int | None = None):
-    return Placement("这项手段属于哪个阶段", ex.stage_tasks(random.Random(seed)), tuple(s.name for s in STAGES), "三个阶段", _store(store))
+def placement(key: str, store: ProgressStore | None = None, seed: int | None = None, tasks=None,
+              review_card: str | None = None) -> Placement:
+    title, pool, buckets, part, meaning, cat_of = PLACEMENTS[key]()
+    return Placement(title, pool, buckets, part, _store(store), key=key, n=_SIZES.get(key, 6), seed=seed,
+                     describe=meaning, category_of=cat_of, tasks=tasks, review_card=review_card)
 
 
 def measure_exercise(store: ProgressStore | None = None, seed: int | None = None):
-    return Placement("这条措施针对哪类风险", ex.measure_tasks(random.Random(seed)), CATEGORY_NAMES, "措施归类", _store(store))
+    return placement("m01.measures", store, seed)
+
+
+def criteria_exercise(store: ProgressStore | None = None, seed: int | None = None):
+    return placement("m02.criteria", store, seed)
+
+
+def warning_exercise(store: ProgressStore | None = None, seed: int | None = None):
+    return placement("m03.warnings", store, seed)
+
+
+def stage_exercise(store: ProgressStore | None = None, seed: int | None = None):
+    return placement("m04.stages", store, seed)
+
+
+def pdca_exercise(store: ProgressStore | None = None, seed: int | None = None):
+    return placement("m04.pdca", store, seed)
 
 
 def step_order(store: ProgressStore | None = None, seed: int | None = None):
     return StepOrder(_store(store), seed)
 
 
-def self_check(topic: str, n: int = 5, store: ProgressStore | None = None, seed: int | None = None):
+def bank():
     case_ids = {c.id for c in _cases()}
-    return SelfCheck(load_bank(_project().bank_dir, case_ids), topic, n, _store(store), seed)
+    return load_bank(_project().bank_dir, case_ids)
+
+
+_SELF_CHECK_KEYS = {"五类风险": "m01.selfcheck", "风险等级": "m02.selfcheck", "预警处置": "m03.selfcheck", "PDCA": "m04.selfcheck",
+                    "风险点排查": "m05.selfcheck", "案例研判": "m06.selfcheck"}
+
+
+def self_check(topic: str, n: int = 5, store: ProgressStore | None = None, seed: int | None = None):
+    return SelfCheck(bank(), topic, n, _store(store), seed, key=_SELF_CHECK_KEYS.get(topic))
 
 
 def progress(store: ProgressStore | None = None):
     return ProgressView(_store(store))
+
+
+# --- the course around the modules ----------------------------------------------------------------
+def start(number: str, store: ProgressStore | None = None) -> HTML:
+    """First cell of a module: start timing, say how far the learner is."""
+    return course_home.module_start(number, _store(store))
+
+
+def end(number: str, store: ProgressStore | None = None) -> HTML:
+    return course_home.module_end(number, _store(store))
+
+
+def home(store: ProgressStore | None = None) -> HTML:
+    return course_home.home_table(_store(store))
+
+
+def _review_exercise(card, store: ProgressStore):
+    spec = card.spec
+    if spec["kind"] == "bank":
+        b = bank()
+        return SelfCheck(b, card.topic or "", store=store, items=[b.items[spec["item"]]], key=None, review_card=card.card,
+                         title="再做一次")
+    if spec["kind"] == "place":
+        _, pool, *_ = PLACEMENTS[spec["exercise"]]()
+        task = next(t for t in pool if t.prompt == spec["prompt"])
+        return placement(spec["exercise"], store, tasks=[task], review_card=card.card)
+    if spec["kind"] == "steps":
+        return StepOrder(store, review_card=card.card)
+    if spec["kind"] == "case":
+        case = next(c for c in _cases() if c.id == spec["case"])
+        return CaseGrader([case], store, key="m06.case", review_card=card.card)
+    raise KeyError(spec["kind"])
+
+
+def review_today(store: ProgressStore | None = None, limit: int = 10):
+    st = _store(store)
+    return course_home.review_panel(st, lambda c: _review_exercise(c, st), limit)
+
+
+def final_test(store: ProgressStore | None = None, seed: int | None = None):
+    from .final_test import FinalTest, reserved_items
+
+    return FinalTest(bank(), reserved_items(_project().exams_dir / "blueprints"), _store(store), Path.cwd(), seed)

@@ -70,11 +70,15 @@ def collect(lazy, exam_id: str) -> None:
 @click.pass_obj
 def autograde(lazy, exam_id: str, student: str | None) -> None:
     """用 nbgrader autograde 给客观题自动评分（逐份运行试卷，较慢；大批量请用 qingfeng mark）。"""
+    from .mark import report_unreadable
+
+    project = lazy.get()
     try:
-        course.autograde(lazy.get(), exam_id, student)
+        course.autograde(project, exam_id, student)
     except course.NbgraderError as e:
         _fail(e)
     click.echo(f"自动评分完成：{exam_id}。简答、论述题请在 Formgrader 中人工评分。")
+    report_unreadable(project, exam_id)
 
 
 @exam.command("feedback")

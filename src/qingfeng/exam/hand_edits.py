@@ -55,8 +55,8 @@ def looks_like_code(text: str) -> bool:
         return True
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp):
-            if any(isinstance(side, ast.Constant) and isinstance(side.value, str) for side in (node.left, node.right)):
-                return True  # "思想道德" + "岗位职责": string arithmetic is code
+            if not all(isinstance(side, (ast.Name, ast.Attribute, ast.BinOp)) for side in (node.left, node.right)):
+                return True  # "思想道德" + "岗位职责", [..] + [..]: arithmetic on values is code; A+C is not
             continue
         if not isinstance(node, _TEXT_NODES):
             return True

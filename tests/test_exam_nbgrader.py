@@ -84,9 +84,10 @@ EXPECTED = {
             "YM-TK-06": 1.5, "YM-TK-07": 1.0, "YM-TK-08": 1.0, "YM-TK-09": 1.5, "YM-XZ-03": 1.0, "YM-XZ-04": 1.0,
             "YM-XZ-07": 1.0, "YM-XZ-08": 1.0, "YM-XZ-09": 1.0,
             **{f"YM-PD-{n:02d}": 1.0 for n in range(1, 11) if n != 7}},
-    "c04": {**{i: 0.0 for i in OBJECTIVE_IDS}, "YM-TK-04": 2.0, "YM-TK-06": 3.0, "YM-XZ-02": 1.0, "YM-XZ-05": 1.0,
-            "YM-XZ-07": 1.0, "YM-XZ-08": 1.0, "YM-XZ-09": 1.0, "YM-PD-01": 1.0, "YM-PD-06": 1.0, "YM-PD-07": 1.0,
-            "YM-PD-08": 1.0, "YM-PD-09": 1.0, "YM-PD-10": 1.0},
+    # the hand-edit reader forgives the unclosed bracket of YM-TK-02 (two blanks right) and YM-PD-04's True (对)
+    "c04": {**{i: 0.0 for i in OBJECTIVE_IDS}, "YM-TK-02": 1.0, "YM-TK-04": 2.0, "YM-TK-06": 3.0, "YM-XZ-02": 1.0,
+            "YM-XZ-05": 1.0, "YM-XZ-07": 1.0, "YM-XZ-08": 1.0, "YM-XZ-09": 1.0, "YM-PD-01": 1.0, "YM-PD-04": 1.0,
+            "YM-PD-06": 1.0, "YM-PD-07": 1.0, "YM-PD-08": 1.0, "YM-PD-09": 1.0, "YM-PD-10": 1.0},
     "c05": {i: 0.0 for i in OBJECTIVE_IDS},
 }
 ESSAYS = {
@@ -94,7 +95,7 @@ ESSAYS = {
     "c02": {"YM-JD-01": 3, "YM-JD-02": 3, "YM-JD-03": 3, "YM-JD-04": 3, "YM-JD-05": 3, "YM-JD-06": 3, "YM-LS-01": 6, "YM-LS-02": 12},
     "c03": {"YM-JD-01": 2},
 }
-TOTALS = {"c01": 39 + 46.5, "c02": 39 + 36, "c03": 23 + 2, "c04": 16.0, "c05": 0.0}
+TOTALS = {"c01": 39 + 46.5, "c02": 39 + 36, "c03": 23 + 2, "c04": 18.0, "c05": 0.0}
 ROSTER = "编号,姓名,单位,部门,岗位\nc01,张一,交通局,工程管理科,科长\nc02,李二,交通局,财务科,会计\nc03,王三,教育局,办公室,科员\nc04,赵四,教育局,基建科,科员\nc05,钱五,卫生局,监督所,执法员\n"
 
 
@@ -198,7 +199,7 @@ def test_feedback_shows_scores_but_no_key_test_code_or_rubric(marked):
     partial = (project.exams_dir / "feedback" / "c03" / EXAM / f"{EXAM}.html").read_text(encoding="utf-8")
     assert "第1空对、第2空未填、第3空未填（得 0.5 / 1.5 分）" in partial
     broken = (project.exams_dir / "feedback" / "c04" / EXAM / f"{EXAM}.html").read_text(encoding="utf-8")
-    assert "作答格被改成了程序代码" in broken and "作答格格式被改坏" in broken
+    assert "作答格被改成了程序代码" in broken and "第1空对、第2空对、第3空未填（得 1 / 1.5 分）" in broken
 
 
 def test_answers_revealed_only_after_the_deadline(marked):

@@ -22,6 +22,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from ..project import find_project
 from .cell_marking import answer_sources, score_notebook_item
 from .keys import read_key
+from .paper import item_label
 
 __all__ = ["CandidateFeedback", "strip_regions"]
 
@@ -51,10 +52,15 @@ class CandidateFeedback(NbGraderPreprocessor):
         project = find_project(start=folder)
         key = read_key(project.exams_dir, exam_id)
         sources = answer_sources(nb)
+        key_ids = {k.entry.item_id for k in key.items}
         cells = []
         for cell in nb.cells:
             cell.source = strip_regions(cell.source)
             gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            item_id = gid.split("-", 1)[1] if gid.startswith(("test-", "task-", "answer-")) else ""
+            if item_id in key_ids:  # the Chinese feedback template names items by this, not by grade ids
+                k = key.item(item_id)
+                cell.metadata["qingfeng_feedback"] = {"label": item_label(k.section, k.number)}
             if gid.startswith("test-"):
                 item_id = gid[len("test-"):]
                 result = score_notebook_item(project.exams_dir, exam_id, item_id, sources)

@@ -17,7 +17,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .answers import ANSWER_NAME, TEMPLATE_HINTS, blanks_hint
-from .paper import Paper, PaperItem, stem_with_blanks
+from .paper import Paper, PaperItem, item_label, stem_with_blanks
 from .schedule import show
 
 __all__ = ["render_notebook", "TEMPLATES", "answer_template", "answer_spec", "SPEC_KEY"]
@@ -41,8 +41,7 @@ def answer_template(pi: PaperItem) -> str:
 def answer_spec(pi: PaperItem, heading: str) -> dict:
     """What the candidate's form needs to draw an item, and nothing secret (no key, no rubric)."""
     it = pi.item
-    kind = heading.split("、", 1)[-1].removesuffix("题")
-    spec = {"item": pi.id, "label": f"{kind}第 {pi.number} 题", "type": it.type, "points": it.points}
+    spec = {"item": pi.id, "label": item_label(heading, pi.number), "type": it.type, "points": it.points}
     if it.type in ("单选", "多选"):
         spec["options"] = [[letter, text] for letter, text in pi.options]
     if it.type == "填空":

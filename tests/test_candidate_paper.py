@@ -45,6 +45,7 @@ ESSAYS = {"YM-JD-01": "廉政风险产生的原因：教育不到位、制度不
           "YM-JD-04": "计划、执行、检查、处理。", "YM-JD-05": "前期预防、中期监控、后期处置。", "YM-JD-06": "警示提醒。",
           "YM-LS-01": "结合本单位实际论述。", "YM-LS-02": "从思想、制度、监督三方面论述。"}  # YM-JD-03 left out
 LEFT_OUT = {"YM-XZ-05", "YM-JD-03"}
+HAND_TYPED = {"YM-PD-03": '作答 = "?"', "YM-TK-02": '作答 = ["风险因素、风险事故、损失", "", ""]'}
 # By hand, from exams/bank/yumin_sample.yaml: objective full marks 39 (填空 19, 选择 10, 判断 10);
 # 选择第 5 题 unanswered (−1), 判断第 7 题 answered 对 against the key 错 (−1).
 OBJECTIVE_SCORE = 37.0
@@ -61,6 +62,14 @@ def candidate(tmp_path):
     home.mkdir()
     exchange = project.exams_dir / "exchange"
     run_nbgrader(home, "fetch_assignment", EXAM, "--course", "qingfeng", f"--Exchange.root={exchange}")
+    # two cells the candidate had typed into by hand before (say, without the extension)
+    path = home / EXAM / f"{EXAM}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        item = cell.metadata.get("qingfeng", {}).get("item")
+        if item in HAND_TYPED:
+            cell.source = HAND_TYPED[item]
+    nbformat.write(nb, path)
     # what a JupyterHub deployment sets for each candidate: the exchange, the course and who this is
     (home / "nbgrader_config.py").write_text(
         "c = get_config()\n"
@@ -91,6 +100,13 @@ def test_candidate_answers_by_clicking_checks_and_submits(candidate, tmp_path):
         # no code and no marking cells are visible to the candidate
         assert page.locator(".jp-Notebook .jp-CodeMirrorEditor:visible").count() == 0
         assert page.locator(".qf-test-cell:visible").count() == 0
+        # what was typed by hand is shown as the marking reader reads it
+        hand = _form(page, "YM-TK-02").locator("input[type=text]")
+        assert [hand.nth(i).input_value() for i in range(3)] == ["风险因素", "风险事故", "损失"]
+        warning = _form(page, "YM-PD-03")
+        warning.scroll_into_view_if_needed()
+        assert "本题现在读不出答案" in warning.inner_text() and "原来的内容：作答 = \"?\"" in warning.inner_text()
+        page.screenshot(path=str(SHOTS / "candidate-unreadable.png"))
         for item, blanks in BLANKS.items():
             form = _form(page, item)
             form.scroll_into_view_if_needed()
@@ -112,6 +128,7 @@ def test_candidate_answers_by_clicking_checks_and_submits(candidate, tmp_path):
             form.scroll_into_view_if_needed()
             form.locator("textarea").fill(text)
         page.wait_for_selector(".qf-progress:has-text('已作答 34 / 共 36 题')", timeout=30_000)
+        assert "读不出" not in _form(page, "YM-PD-03").inner_text()  # clicking 对 replaced the hand-typed "?"
 
         page.locator(".qf-bar button.qf-check").click()
         dialog = page.locator(".jp-Dialog")

@@ -53,7 +53,7 @@ def report_unreadable(project, exam_id: str) -> None:
                    err=True)
     where = path.relative_to(project.root) if path.is_relative_to(project.root) else path
     if rows:
-        click.echo(f"共 {len(rows)} 处作答系统读不出或需核对，已列入 {where}，请人工评阅后用 qingfeng exam grade 或 Formgrader 改分。")
+        click.echo(f"共 {len(rows)} 处作答系统读不出或需核对，已列入 {where}，请人工核对，需要改分的在 Formgrader 中改。")
     else:
         click.echo(f"所有客观题作答都已读出（核对清单 {where} 为空）。")
 

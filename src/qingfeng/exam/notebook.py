@@ -87,7 +87,7 @@ def _header(paper: Paper, exam_id: str, deadline: dt.datetime | None) -> str:
               "2. 简答题、论述题：在题目下方的方框里作答（如果显示的是“请在此处作答”，双击它进入编辑，写完后按 Shift+Enter）。",
               "3. 每题独立评分：某一题的作答格写错或删掉，只影响该题。",
               "4. 作答过程中请随时保存（Ctrl+S）。全部完成后，先点试卷上方的“检查试卷”，看看哪些题没有作答或读不出来，"
-              "再点“提交试卷”（也可以在“Assignments”面板中点击 Submit 提交）。"]
+              "再点“提交试卷”。提交后还可以修改并再次提交，以最后一次提交为准。"]
     if bp.instructions:
         parts += ["", bp.instructions]
     return "\n".join(parts)

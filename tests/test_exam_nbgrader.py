@@ -196,6 +196,12 @@ def test_feedback_shows_scores_but_no_key_test_code_or_rubric(marked):
         assert marker not in html
     assert [s for s in _secret_strings(project) if s in html] == []
     assert "未作答（得 0 / 1.5 分）" in html
+    # labels in Chinese, items named as on the paper, no internal ids in what the candidate reads
+    visible = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S))
+    assert "题号" in visible and "得分/满分" in visible and "填空第 1 题" in visible and "选择第 3 题" in visible
+    for english in ("Student's answer", "Grade cell", "Score:", "Test cell", "Comments:", "(Top)"):
+        assert english not in visible
+    assert not re.search(r"YM-[A-Z]{2}-\d\d|test-|answer-|task-", visible)
     partial = (project.exams_dir / "feedback" / "c03" / EXAM / f"{EXAM}.html").read_text(encoding="utf-8")
     assert "第1空对、第2空未填、第3空未填（得 0.5 / 1.5 分）" in partial
     broken = (project.exams_dir / "feedback" / "c04" / EXAM / f"{EXAM}.html").read_text(encoding="utf-8")

@@ -70,7 +70,7 @@ def _item_markdown(pi: PaperItem) -> str:
         lines.append(f"- {letter}．{text}")
     if it.type == "判断":
         lines.append("")
-        lines.append("<small>判断对错，在下方作答格中填写“对”或“错”。</small>")
+        lines.append("<small>判断对错：点选“对”或“错”（如果下方是灰色作答格，则在引号中填写“对”或“错”）。</small>")
     return "\n".join(line for line in lines if line is not None)
 
 

@@ -105,14 +105,16 @@ def test_candidate_answers_by_clicking_checks_and_submits(candidate, tmp_path):
         assert [hand.nth(i).input_value() for i in range(3)] == ["风险因素", "风险事故", "损失"]
         warning = _form(page, "YM-PD-03")
         warning.scroll_into_view_if_needed()
-        assert "本题现在读不出答案" in warning.inner_text() and "原来的内容：作答 = \"?\"" in warning.inner_text()
+        page.wait_for_timeout(500)
+        said = warning.text_content()  # DOM text: JupyterLab's windowing may not have painted it yet
+        assert "本题现在读不出答案" in said and "原来的内容：作答 = \"?\"" in said
         page.screenshot(path=str(SHOTS / "candidate-unreadable.png"))
         for item, blanks in BLANKS.items():
             form = _form(page, item)
             form.scroll_into_view_if_needed()
             boxes = form.locator("input[type=text]")
             assert boxes.count() == len(blanks)
-            assert form.locator(".qf-blank-number").first.inner_text() == "（1）"
+            assert form.locator(".qf-blank-number").first.text_content() == "（1）"
             for n, text in enumerate(blanks):
                 boxes.nth(n).fill(text)
         for item, letter in CHOICES.items():
@@ -128,7 +130,7 @@ def test_candidate_answers_by_clicking_checks_and_submits(candidate, tmp_path):
             form.scroll_into_view_if_needed()
             form.locator("textarea").fill(text)
         page.wait_for_selector(".qf-progress:has-text('已作答 34 / 共 36 题')", timeout=30_000)
-        assert "读不出" not in _form(page, "YM-PD-03").inner_text()  # clicking 对 replaced the hand-typed "?"
+        assert "读不出" not in _form(page, "YM-PD-03").text_content()  # clicking 对 replaced the hand-typed "?"
 
         page.locator(".qf-bar button.qf-check").click()
         dialog = page.locator(".jp-Dialog")

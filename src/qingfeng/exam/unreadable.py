@@ -71,16 +71,23 @@ def _crammed(entry, read: AnswerRead, points: float) -> bool:
 
 
 def find_unreadable(project: Project, exam_id: str) -> list[Unreadable]:
-    from .fast_marking import discover
+    from ..ids import IdError, check_person_id
+    from .fast_marking import MAX_NOTEBOOK_BYTES
+    from .submission_folders import discover
 
     key = read_key(project.exams_dir, exam_id)
     labels = item_labels(key)
     out: list[Unreadable] = []
     for student, folder in discover(project, exam_id):
-        try:
-            nb = json.loads((folder / f"{exam_id}.ipynb").read_text(encoding="utf-8"))
+        path = folder / f"{exam_id}.ipynb"
+        try:  # what marking refuses (bad 编号, links, oversized files) it reports itself; not read here either
+            if check_person_id(student, "考生编号") != student or folder.is_symlink() or path.is_symlink():
+                continue
+            if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+                continue
+            nb = json.loads(path.read_text(encoding="utf-8"))
             sources = answer_sources(nb)
-        except (OSError, ValueError, UnicodeDecodeError, AttributeError, TypeError):
+        except (IdError, OSError, ValueError, UnicodeDecodeError, AttributeError, TypeError):
             continue  # the marking run names broken submissions itself
         for k in key.items:
             entry = k.entry

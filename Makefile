@@ -10,12 +10,15 @@ PORT   ?= 8888
 ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LEARNER_DIR ?= 我的课程
 
-.PHONY: run test test-fast bench install browser clean
+.PHONY: run test test-fast bench install browser clean labextension
 
+# The candidate's JupyterLab extension is committed prebuilt (src/qingfeng/labextension/): installing
+# only links it into .venv and enables its server extension; no Node build on a fresh clone.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m qingfeng.candidate_extension install
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -46,6 +49,13 @@ test: $(STAMP) browser postgres
 ## make test-fast: unit tests only
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
+
+## make labextension: rebuild the candidate's extension from labextension/ (needs Node 20 and npm)
+labextension: $(STAMP)
+	cd labextension && npm ci --no-audit --no-fund --loglevel=error
+	cd labextension && node_modules/.bin/tsc -p . && node node_modules/@jupyterlab/builder/lib/build-labextension.js \
+		--core-path "$$(../$(BIN)/python -m qingfeng.candidate_extension core-path)" .
+	$(BIN)/python -m qingfeng.candidate_extension record
 
 bench: $(STAMP) postgres
 	$(BIN)/python -m qingfeng.bench

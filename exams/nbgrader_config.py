@@ -40,3 +40,9 @@ from nbgrader.converters import Autograde  # noqa: E402
 
 c.Autograde.autograde_preprocessors = Autograde.class_traits()["autograde_preprocessors"].default() + [
     "qingfeng.exam.sanitise.SanitiseCandidateCells"]
+
+# Feedback in Chinese (题号, 得分/满分, 评语), items named as on the paper, never by internal ids.
+import qingfeng  # noqa: E402 (installed with the project; the template ships inside the package)
+
+c.HTMLExporter.template_name = "qingfeng_feedback"
+c.HTMLExporter.extra_template_basedirs = [os.path.join(os.path.dirname(qingfeng.__file__), "exam", "templates")]

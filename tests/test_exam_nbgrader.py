@@ -86,9 +86,10 @@ EXPECTED = {
             "YM-TK-06": 1.5, "YM-TK-07": 1.0, "YM-TK-08": 1.0, "YM-TK-09": 1.5, "YM-XZ-03": 2.0, "YM-XZ-04": 1.0,
             "YM-XZ-07": 1.0, "YM-XZ-08": 1.0, "YM-XZ-09": 1.0,
             **{f"YM-PD-{n:02d}": 1.0 for n in range(1, 11) if n != 7}},
-    "c04": {**{i: 0.0 for i in OBJECTIVE_IDS}, "YM-TK-04": 2.0, "YM-TK-06": 3.0, "YM-XZ-02": 1.0, "YM-XZ-05": 1.0,
-            "YM-XZ-07": 1.0, "YM-XZ-08": 1.0, "YM-XZ-09": 1.0, "YM-PD-01": 1.0, "YM-PD-06": 1.0, "YM-PD-07": 1.0,
-            "YM-PD-08": 1.0, "YM-PD-09": 1.0, "YM-PD-10": 1.0},
+    # the hand-edit reader forgives the unclosed bracket of YM-TK-02 (two blanks right) and YM-PD-04's True (对)
+    "c04": {**{i: 0.0 for i in OBJECTIVE_IDS}, "YM-TK-02": 1.0, "YM-TK-04": 2.0, "YM-TK-06": 3.0, "YM-XZ-02": 1.0,
+            "YM-XZ-05": 1.0, "YM-XZ-07": 1.0, "YM-XZ-08": 1.0, "YM-XZ-09": 1.0, "YM-PD-01": 1.0, "YM-PD-04": 1.0,
+            "YM-PD-06": 1.0, "YM-PD-07": 1.0, "YM-PD-08": 1.0, "YM-PD-09": 1.0, "YM-PD-10": 1.0},
     "c05": {i: 0.0 for i in OBJECTIVE_IDS},
 }
 ESSAYS = {
@@ -97,7 +98,8 @@ ESSAYS = {
     "c03": {"YM-JD-01": 2},
 }
 # c03 gains 1: right on 选择 3 (now 2 points), wrong on 选择 10 (now 1 point, was 2).
-TOTALS = {"c01": 39 + 46.5, "c02": 39 + 36, "c03": 24 + 2, "c04": 16.0, "c05": 0.0}
+# c04 gains 2: the hand-edit reader forgives YM-TK-02's unclosed bracket (1) and YM-PD-04's True (1).
+TOTALS = {"c01": 39 + 46.5, "c02": 39 + 36, "c03": 24 + 2, "c04": 18.0, "c05": 0.0}
 ROSTER = "编号,姓名,单位,部门,岗位\nc01,张一,交通局,工程管理科,科长\nc02,李二,交通局,财务科,会计\nc03,王三,教育局,办公室,科员\nc04,赵四,教育局,基建科,科员\nc05,钱五,卫生局,监督所,执法员\n"
 
 
@@ -198,10 +200,16 @@ def test_feedback_shows_scores_but_no_key_test_code_or_rubric(marked):
         assert marker not in html
     assert [s for s in _secret_strings(project) if s in html] == []
     assert "未作答（得 0 / 1.5 分）" in html
+    # labels in Chinese, items named as on the paper, no internal ids in what the candidate reads
+    visible = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S))
+    assert "题号" in visible and "得分/满分" in visible and "填空第 1 题" in visible and "选择第 3 题" in visible
+    for english in ("Student's answer", "Grade cell", "Score:", "Test cell", "Comments:", "(Top)"):
+        assert english not in visible
+    assert not re.search(r"YM-[A-Z]{2}-\d\d|test-|answer-|task-", visible)
     partial = (project.exams_dir / "feedback" / "c03" / EXAM / f"{EXAM}.html").read_text(encoding="utf-8")
     assert "第1空对、第2空未填、第3空未填（得 0.5 / 1.5 分）" in partial
     broken = (project.exams_dir / "feedback" / "c04" / EXAM / f"{EXAM}.html").read_text(encoding="utf-8")
-    assert "作答格被改成了程序代码" in broken and "作答格格式被改坏" in broken
+    assert "作答格被改成了程序代码" in broken and "第1空对、第2空对、第3空未填（得 1 / 1.5 分）" in broken
 
 
 def test_answers_revealed_only_after_the_deadline(marked):

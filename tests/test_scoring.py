@@ -18,12 +18,12 @@ def multi(rule, key=("A", "C", "D"), points=3.0):
     ('作答 = ""', "empty", ""),
     ('作答 = ["", " "]', "empty", ("", " ")),
     ("", "empty", None),
-    ("# 只有注释", "empty", None),
-    ('作答 = "A', "syntax_error", None),
+    ("# 只有注释", "ok", "只有注释"),  # text typed by a person, read as text (hand_edits); never run
+    ('作答 = "A', "ok", "A"),  # the closing quote forgotten: forgiven (tests/test_hand_edits.py has the rest)
     ('import os\n作答 = "A"', "not_literal", None),
     ('作答 = "A" + "B"', "not_literal", None),
     ('作答 = open("/etc/passwd").read()', "not_literal", None),
-    ("作答 = True", "not_literal", None),
+    ("作答 = True", "ok", "True"),  # a word typed without quotes, as 作答 = 对 is
     ('作答 = {"a": 1}', "not_literal", None),
     ('作答 = "A"\n作答 = "B"', "ok", "B"),
     ('x = 1\n作答 = "C"', "ok", "C"),
@@ -94,7 +94,7 @@ def test_blanks_partial_credit_and_unordered_groups(typed, points):
 
 
 def test_broken_answers_cost_only_zero_with_a_chinese_reason():
-    for typed, word in (('作答 = "A', "格式被改坏"), ("import os", "程序代码"), ('作答 = ""', "未作答")):
+    for typed, word in (('作答 = ["", ""', "格式被改坏"), ("import os", "程序代码"), ('作答 = ""', "未作答")):
         r = score(KeyEntry("S", "单选", 1.0, ("A",), OPTS), read_answer(typed))
         assert r.points == 0 and word in r.detail
 

@@ -78,7 +78,7 @@ def collect(lazy, exam_id: str) -> None:
 @click.pass_obj
 def autograde(lazy, exam_id: str, student: str | None, nbgrader_check: bool) -> None:
     """客观题自动评分（含部分得分）：静态读取作答，不运行考生写的任何代码（与 qingfeng mark 相同）。"""
-    from .mark import print_report
+    from .mark import print_report, report_unreadable
 
     project = lazy.get()
     try:
@@ -87,6 +87,7 @@ def autograde(lazy, exam_id: str, student: str | None, nbgrader_check: bool) -> 
         _fail(e)
     print_report(report)
     click.echo(f"自动评分完成：{exam_id}。简答、论述题请在 Formgrader 中人工评分。")
+    report_unreadable(project, exam_id)
     if nbgrader_check:
         _nbgrader_check(project, exam_id, student)
     if report.problems:

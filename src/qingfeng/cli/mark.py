@@ -41,18 +41,17 @@ def mark(lazy, exam_id: str, workers: int | None, sheets: str | None, prefer: st
     took = time.perf_counter() - start
     print_report(report)
     click.echo(f"已评分 {len(report.marked)} 份，未评分 {len(report.problems)} 份，用时 {took:.1f} 秒。简答、论述题请在 Formgrader 中人工评分。")
+    report_unreadable(project, exam_id)
     if report.problems:
         raise SystemExit(1)
 
 
 def print_report(report) -> None:
-    """What every marking run tells the examiner: problems, code-edited cells, tampering, the backup."""
+    """What every marking run tells the examiner: problems, tampering, the backup (unreadable answers: report_unreadable)."""
     for folder in report.stale_removed:
         click.echo(f"已清理上次中断的评分留下的临时文件夹 {folder.name}", err=True)
     for p in report.problems:
         click.echo(f"未评分：考生 {p.student}：{p.message}", err=True)
-    for student, items in report.not_literal.items():
-        click.echo(f"提示：考生 {student} 的 {'、'.join(items)} 作答格被改成了代码，未运行，按未作答计 0 分", err=True)
     for t in report.tampering:
         click.echo(f"结构被改动：考生 {t.student} 的 {t.cell}：{t.change}（已按源试卷评分）", err=True)
     if report.from_paper:
@@ -60,6 +59,24 @@ def print_report(report) -> None:
                    + "、".join(report.from_paper[:50]) + ("等" if len(report.from_paper) > 50 else ""))
     if report.backup:
         click.echo(f"成绩库已先备份到 {report.backup}")
+
+
+def report_unreadable(project, exam_id: str) -> None:
+    """Every answer that could not be read, in the summary and in an Excel file for marking by hand."""
+    from ..exam.unreadable import REASONS, find_unreadable, report_path, write_report
+
+    rows = find_unreadable(project, exam_id)
+    path = write_report(rows, report_path(project, exam_id))
+    for r in rows:
+        shown = r.cell_text.replace("\n", "⏎")
+        shown = shown if len(shown) <= 60 else shown[:60] + "……"
+        click.echo(f"需人工核对：考生 {r.student} {r.label}：{REASONS[r.reason]}，系统记 {r.points:g} 分（作答格：{shown or '（空）'}）",
+                   err=True)
+    where = path.relative_to(project.root) if path.is_relative_to(project.root) else path
+    if rows:
+        click.echo(f"共 {len(rows)} 处作答系统读不出或需核对，已列入 {where}，请人工核对，需要改分的在 Formgrader 中改。")
+    else:
+        click.echo(f"所有客观题作答都已读出（核对清单 {where} 为空）。")
 
 
 def _mark_sheets(project, exam_id: str, sheets: str, start: float, prefer: str | None) -> None:

@@ -25,6 +25,7 @@ from ..project import find_project
 from .cell_marking import answer_sources, score_notebook_item
 from .keys import read_key
 from .sanitise import sanitise_cell, trusted_ids
+from .paper import item_label
 
 __all__ = ["CandidateFeedback", "strip_regions"]
 
@@ -54,6 +55,7 @@ class CandidateFeedback(NbGraderPreprocessor):
         project = find_project(start=folder)
         key = read_key(project.exams_dir, exam_id)
         sources = answer_sources(nb)
+        key_ids = {k.entry.item_id for k in key.items}
         cells = []
         trusted = trusted_ids(resources)
         for cell in nb.cells:
@@ -61,6 +63,10 @@ class CandidateFeedback(NbGraderPreprocessor):
             if gid not in trusted:  # the candidate's own cells: sanitised (script must not reach anyone's browser)
                 cell = from_dict(sanitise_cell(cell))
             cell.source = strip_regions(cell.source)
+            item_id = gid.split("-", 1)[1] if gid.startswith(("test-", "task-", "answer-")) else ""
+            if item_id in key_ids:  # the Chinese feedback template names items by this, not by grade ids
+                k = key.item(item_id)
+                cell.metadata["qingfeng_feedback"] = {"label": item_label(k.section, k.number)}
             if gid.startswith("test-"):
                 item_id = gid[len("test-"):]
                 result = score_notebook_item(project.exams_dir, exam_id, item_id, sources)

@@ -16,17 +16,15 @@ import datetime as dt
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from .answers import ANSWER_NAME
-from .paper import Paper, PaperItem, stem_with_blanks
+from .answers import ANSWER_NAME, TEMPLATE_HINTS, blanks_hint
+from .paper import Paper, PaperItem, item_label, stem_with_blanks
 from .schedule import show
 
-__all__ = ["render_notebook", "TEMPLATES", "answer_template"]
+__all__ = ["render_notebook", "TEMPLATES", "answer_template", "answer_spec", "SPEC_KEY"]
 
-TEMPLATES = {
-    "单选": "在引号中填写一个选项字母，如 \"B\"",
-    "多选": "在引号中填写全部正确选项的字母，如 \"AC\"",
-    "判断": "在引号中填写 对 或 错",
-}
+SPEC_KEY = "qingfeng"  # cell metadata the candidate's form reads; also answer_check.SPEC_KEY
+
+TEMPLATES = TEMPLATE_HINTS
 
 
 def answer_template(pi: PaperItem) -> str:
@@ -34,10 +32,21 @@ def answer_template(pi: PaperItem) -> str:
     if it.type == "填空":
         n = len(it.blanks)
         if n == 1:
-            return f'{ANSWER_NAME} = ""  # 在引号中填写答案'
+            return f'{ANSWER_NAME} = ""  # {TEMPLATE_HINTS["填空"]}'
         blanks = ", ".join('""' for _ in range(n))
-        return f"{ANSWER_NAME} = [{blanks}]  # 按顺序在每对引号中填写第 1～{n} 空"
+        return f"{ANSWER_NAME} = [{blanks}]  # {blanks_hint(n)}"
     return f'{ANSWER_NAME} = ""  # {TEMPLATES[it.type]}'
+
+
+def answer_spec(pi: PaperItem, heading: str) -> dict:
+    """What the candidate's form needs to draw an item, and nothing secret (no key, no rubric)."""
+    it = pi.item
+    spec = {"item": pi.id, "label": item_label(heading, pi.number), "type": it.type, "points": it.points}
+    if it.type in ("单选", "多选"):
+        spec["options"] = [[letter, text] for letter, text in pi.options]
+    if it.type == "填空":
+        spec["blanks"] = len(it.blanks)
+    return spec
 
 
 def _meta(grade_id: str, *, grade=False, solution=False, locked=False, task=False, points=None) -> dict:
@@ -61,7 +70,7 @@ def _item_markdown(pi: PaperItem) -> str:
         lines.append(f"- {letter}．{text}")
     if it.type == "判断":
         lines.append("")
-        lines.append("<small>判断对错，在下方作答格中填写“对”或“错”。</small>")
+        lines.append("<small>判断对错：点选“对”或“错”（如果下方是灰色作答格，则在引号中填写“对”或“错”）。</small>")
     return "\n".join(line for line in lines if line is not None)
 
 
@@ -72,11 +81,13 @@ def _header(paper: Paper, exam_id: str, deadline: dt.datetime | None) -> str:
     parts += ["| 题型 | 题数 | 分值 |", "|---|---|---|"]
     parts += [f"| {s.heading} | {len(s.items)} | {_pts(s.points)} |" for s in paper.sections]
     parts += ["", "## 作答须知", "",
-              "1. 客观题（填空、选择、判断）：在每题下方的灰色作答格里，**只在引号之间**填写答案，不要改动引号外的内容。"
-              "大小写、全角半角、繁体简体都可以；多选题写 `AC`、`A,C`、`A、C` 均可；判断题写 对/错、√/× 均可。",
-              "2. 简答题、论述题：双击题目下方的作答格进入编辑，写完后按 Shift+Enter。",
+              "1. 客观题（填空、选择、判断）：单选题和判断题点选一个选项，多选题勾选全部正确选项，填空题在每个空的方框里填写。"
+              "如果题目下方显示的是灰色作答格，则**只在引号之间**填写答案，不要改动引号外的内容：大小写、全角半角、繁体简体都可以；"
+              "多选题写 `AC`、`A,C`、`A、C` 均可；判断题写 对/错、√/× 均可。",
+              "2. 简答题、论述题：在题目下方的方框里作答（如果显示的是“请在此处作答”，双击它进入编辑，写完后按 Shift+Enter）。",
               "3. 每题独立评分：某一题的作答格写错或删掉，只影响该题。",
-              "4. 作答过程中请随时保存（Ctrl+S）；全部完成后在“Assignments”（作业）面板中点击 Submit 提交。"]
+              "4. 作答过程中请随时保存（Ctrl+S）。全部完成后，先点试卷上方的“检查试卷”，看看哪些题没有作答或读不出来，"
+              "再点“提交试卷”。提交后还可以修改并再次提交，以最后一次提交为准。"]
     if bp.instructions:
         parts += ["", bp.instructions]
     return "\n".join(parts)
@@ -90,16 +101,20 @@ def render_notebook(paper: Paper, exam_id: str, deadline: dt.datetime | None = N
         "qingfeng": {"exam_id": exam_id, "blueprint": paper.blueprint.name, "seed": paper.seed},
     })
     cells = [new_markdown_cell(_header(paper, exam_id, deadline), metadata=_meta("header", locked=True))]
+    specs = []
     for n, sec in enumerate(paper.sections, start=1):
         cells.append(new_markdown_cell(f"## {sec.heading}（共 {_pts(sec.points)} 分）",
                                        metadata=_meta(f"section-{n}", locked=True)))
         for pi in sec.items:
-            cells += _objective_cells(pi, exam_id) if pi.item.objective else _subjective_cells(pi)
+            spec = answer_spec(pi, sec.heading)
+            specs.append(spec)
+            cells += _objective_cells(pi, exam_id, spec) if pi.item.objective else _subjective_cells(pi, spec)
+    nb.metadata[SPEC_KEY]["items"] = specs  # so a deleted answer cell is still listed by 检查试卷
     nb.cells = cells
     return nb
 
 
-def _objective_cells(pi: PaperItem, exam_id: str) -> list:
+def _objective_cells(pi: PaperItem, exam_id: str, spec: dict) -> list:
     iid = pi.id
     test_src = (f"# 第 {pi.number} 题由系统自动评分，本格不需要修改或运行\n"
                 "### BEGIN HIDDEN TESTS\n"
@@ -110,12 +125,12 @@ def _objective_cells(pi: PaperItem, exam_id: str) -> list:
     return [
         new_markdown_cell(_item_markdown(pi), metadata=_meta(f"item-{iid}", locked=True)),
         new_code_cell(answer_template(pi) + "\n### BEGIN SOLUTION\n### END SOLUTION",
-                      metadata=_meta(f"answer-{iid}", solution=True)),
+                      metadata={**_meta(f"answer-{iid}", solution=True), SPEC_KEY: spec}),
         new_code_cell(test_src, metadata=test_meta),
     ]
 
 
-def _subjective_cells(pi: PaperItem) -> list:
+def _subjective_cells(pi: PaperItem, spec: dict) -> list:
     it = pi.item
     # HTML-comment delimiters: nbgrader finds them, and formgrader does not render them as headings
     scheme = ["", "<!-- BEGIN MARK SCHEME -->", "**评分要点（仅阅卷人可见）**", ""]
@@ -128,5 +143,6 @@ def _subjective_cells(pi: PaperItem) -> list:
     # the task cell only carries the stem and the mark scheme, so it is worth 0 points.
     return [
         new_markdown_cell(task_src, metadata=_meta(f"task-{pi.id}", task=True, locked=True, points=0)),
-        new_markdown_cell("（请在此处作答）", metadata=_meta(f"answer-{pi.id}", grade=True, solution=True, points=it.points)),
+        new_markdown_cell("（请在此处作答）", metadata={**_meta(f"answer-{pi.id}", grade=True, solution=True, points=it.points),
+                                                       SPEC_KEY: spec}),
     ]

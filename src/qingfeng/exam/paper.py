@@ -14,9 +14,14 @@ from ..bank.model import BLANK_MARK, Blank, RubricPoint
 from .blueprint import Blueprint, BlueprintError, Section
 from .scoring import KeyEntry
 
-__all__ = ["PaperItem", "PaperSection", "Paper", "build_paper", "SECTION_NUMERALS"]
+__all__ = ["PaperItem", "PaperSection", "Paper", "build_paper", "SECTION_NUMERALS", "item_label"]
 
 SECTION_NUMERALS = "一二三四五六七八九十"
+
+
+def item_label(heading: str, number: int) -> str:
+    """How the candidate's form, its check and the feedback name an item: 选择第 3 题 (from 二、选择题)."""
+    return f"{heading.split('、', 1)[-1].removesuffix('题')}第 {number} 题"
 
 
 @dataclass(frozen=True)

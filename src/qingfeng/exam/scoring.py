@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .answers import AnswerRead, blank_key, blank_texts, choice_letters, judgement
+from .answers import AnswerRead, blank_key, blank_keys, blank_texts, choice_letters, judgement
 
 __all__ = ["KeyEntry", "ItemScore", "score"]
 
@@ -41,7 +41,7 @@ class ItemScore:
     item_id: str
     points: float
     max_points: float
-    status: str  # correct | partial | wrong | empty | unreadable | not_literal | missing
+    status: str  # correct | partial | wrong | empty | unreadable | unclear | not_literal | missing
     detail: str  # Chinese, never contains the key
 
     @property
@@ -60,6 +60,9 @@ def score(entry: KeyEntry, answer: AnswerRead) -> ItemScore:
         return ItemScore(entry.item_id, 0.0, entry.points, "unreadable", "作答格格式被改坏（如引号不成对），无法读取，本题记 0 分")
     if answer.status == "not_literal":
         return ItemScore(entry.item_id, 0.0, entry.points, "not_literal", "作答格被改成了程序代码，系统不运行代码，本题记 0 分")
+    if answer.status == "unclear":
+        return ItemScore(entry.item_id, 0.0, entry.points, "unclear",
+                         "作答格中写了两个不同的答案，系统无法确定，本题暂记 0 分，交阅卷人核对")
     if answer.status == "empty":
         return ItemScore(entry.item_id, 0.0, entry.points, "empty", "未作答")
     if entry.type == "填空":
@@ -99,8 +102,10 @@ def _score_choice(entry: KeyEntry, value: object) -> ItemScore:
 
 def _score_blanks(entry: KeyEntry, value: object) -> ItemScore:
     n = len(entry.blanks)
-    texts = [blank_key(t) for t in blank_texts(value, n)]
     accepted = [{blank_key(a) for a in acc} for acc, _ in entry.blanks]
+    known = set().union(*accepted)
+    # "P计划": the form without a letter prefix counts when that form is an accepted answer of this item
+    texts = [next((k for k in blank_keys(t) if k in known), blank_key(t)) for t in blank_texts(value, n)]
     earned = [False] * n
     grouped = {i for g in entry.unordered for i in g}
     for i in range(n):

@@ -1,0 +1,266 @@
+/**
+ * The candidate's side of one paper: the forms, the bar on top (已作答 n / 共 m, 下一道未答题, 检查试卷, 提交试卷),
+ * and a reserved slot in the bar for a sitting's countdown (`.qf-slot[data-slot=timer]`).
+ */
+import { Dialog, showDialog } from '@jupyterlab/apputils';
+import { Cell } from '@jupyterlab/cells';
+import { URLExt } from '@jupyterlab/coreutils';
+import { NotebookPanel } from '@jupyterlab/notebook';
+import { ServerConnection } from '@jupyterlab/services';
+import { PanelLayout, Widget } from '@lumino/widgets';
+
+import { AnswerForm, CheckResult, Spec, el } from './form';
+
+export async function request(path: string, init: RequestInit = {}): Promise<any> {
+  const settings = ServerConnection.makeSettings();
+  const url = URLExt.join(settings.baseUrl, path);
+  const response = await ServerConnection.makeRequest(url, init, settings);
+  const text = await response.text();
+  if (!response.ok) {
+    throw new Error(`服务器返回错误 ${response.status}：${text.slice(0, 200)}`);
+  }
+  return text ? JSON.parse(text) : {};
+}
+
+/** Everything the candidate sees on one paper: forms, the bar on top, checking and submitting. */
+export class CandidatePaper {
+  private forms = new Map<string, AnswerForm>();
+  private progress = el('span', { class: 'qf-progress' });
+  private meter = el('progress', { class: 'qf-meter', max: '1', value: '0' });
+  private status = el('span', { class: 'qf-status' });
+  private saveTimer = 0;
+  private checkTimer = 0;
+
+  constructor(private panel: NotebookPanel) {
+    panel.addClass('qf-candidate-panel');
+    panel.content.addClass('qf-candidate');
+    panel.toolbar.setHidden(true); // run, kernel and cell-type controls are not for candidates
+    panel.contentHeader.addWidget(this.bar());
+    void this.start();
+  }
+
+  get examId(): string {
+    return ((this.panel.context.model.getMetadata('qingfeng') as any) || {}).exam_id ?? '';
+  }
+
+  private bar(): Widget {
+    const bar = new Widget();
+    bar.addClass('qf-bar');
+    const button = (text: string, cls: string, act: () => void) => {
+      const b = el('button', { class: `qf-button ${cls}`, type: 'button' }, text);
+      b.addEventListener('click', act);
+      return b;
+    };
+    bar.node.append(
+      el('span', { class: 'qf-title' }, '考生作答'),
+      this.meter,
+      this.progress,
+      button('下一道未答题', 'qf-next', () => void this.nextUnanswered()),
+      button('检查试卷', 'qf-check', () => void this.checkDialog()),
+      button('提交试卷', 'qf-submit qf-primary', () => void this.submit()),
+      el('span', { class: 'qf-slot', 'data-slot': 'timer' }), // reserved for a sitting's countdown
+      this.status
+    );
+    return bar;
+  }
+
+  private async start(): Promise<void> {
+    const notebook = this.panel.content;
+    const waits: Promise<void>[] = [];
+    for (const cell of notebook.widgets) {
+      const nbg = (cell.model.getMetadata('nbgrader') as any) || {};
+      const spec = cell.model.getMetadata('qingfeng') as Spec | undefined;
+      if (cell.model.type === 'code' && nbg.grade && !nbg.solution) {
+        cell.addClass('qf-test-cell'); // the marking cell: nothing for the candidate
+      } else if (spec && spec.item) {
+        cell.addClass('qf-answer-cell');
+        const question = notebook.widgets[notebook.widgets.indexOf(cell) - 1];
+        if (question && (spec.type === '单选' || spec.type === '多选')) {
+          question.addClass('qf-options-in-form'); // the form lists the options: not twice
+        }
+        waits.push(this.attach(cell, spec));
+      } else if (cell.model.type === 'code') {
+        cell.addClass('qf-code-cell'); // a cell the candidate added: kept, but shown as it is
+      }
+    }
+    await Promise.all(waits);
+    const result = await this.refresh(true);
+    if (result) {
+      this.status.textContent = '请逐题作答，作答内容会自动保存。';
+    }
+  }
+
+  private async attach(cell: Cell, spec: Spec): Promise<void> {
+    await cell.ready;
+    const form = new AnswerForm(spec, cell, () => this.edited());
+    (cell.layout as PanelLayout).addWidget(form);
+    this.forms.set(spec.item, form);
+  }
+
+  private edited(): void {
+    this.status.textContent = '正在保存……';
+    window.clearTimeout(this.saveTimer);
+    this.saveTimer = window.setTimeout(() => void this.save(), 600);
+    window.clearTimeout(this.checkTimer);
+    this.checkTimer = window.setTimeout(() => void this.refresh(false), 300);
+  }
+
+  private async save(): Promise<void> {
+    try {
+      await this.panel.context.save();
+      const now = new Date().toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+      this.status.textContent = `已自动保存（${now}）`;
+    } catch (e) {
+      this.status.textContent = `保存失败，请按 Ctrl+S 重试：${(e as Error).message}`;
+    }
+  }
+
+  /** Ask the server what every answer cell says now; `fill` also puts it into the forms (on opening). */
+  async refresh(fill: boolean, submitted?: string): Promise<CheckResult | null> {
+    try {
+      const body: any = { notebook: this.panel.context.model.toJSON() };
+      if (submitted) {
+        body.submitted = submitted;
+      }
+      const result = (await request('qingfeng/check', { method: 'POST', body: JSON.stringify(body) })) as CheckResult;
+      for (const item of result.items) {
+        this.forms.get(item.item_id)?.display(item, fill);
+      }
+      this.progress.textContent = `已作答 ${result.answered} / 共 ${result.total} 题`;
+      this.meter.max = Math.max(result.total, 1);
+      this.meter.value = result.answered;
+      return result;
+    } catch (e) {
+      this.status.textContent = `暂时无法检查作答情况：${(e as Error).message}`;
+      return null;
+    }
+  }
+
+  private async jumpTo(itemId: string): Promise<void> {
+    const form = this.forms.get(itemId);
+    if (!form) {
+      return;
+    }
+    const notebook = this.panel.content;
+    const index = notebook.widgets.indexOf(form.cell);
+    if (index > 0) {
+      // the item's question is the cell above its answer cell
+      await notebook.scrollToItem(index - 1, 'start');
+    }
+    form.node.scrollIntoView({ block: 'center' });
+    (form.node.querySelector('input, textarea') as HTMLElement | null)?.focus();
+  }
+
+  private async nextUnanswered(): Promise<void> {
+    const result = await this.refresh(false);
+    if (!result) {
+      return;
+    }
+    const open = result.items.filter(i => i.state !== 'answered');
+    if (!open.length) {
+      this.status.textContent = '所有题目都已作答。';
+      return;
+    }
+    const here = this.panel.content.activeCell;
+    const order = result.items.map(i => i.item_id);
+    const at = here ? order.findIndex(id => this.forms.get(id)?.cell === here) : -1;
+    const next = open.find(i => order.indexOf(i.item_id) > at) ?? open[0];
+    await this.jumpTo(next.item_id);
+  }
+
+  private issueList(result: CheckResult): HTMLElement {
+    const box = el('div', { class: 'qf-issues' });
+    box.append(el('p', { class: 'qf-summary' }, `已作答 ${result.answered} / 共 ${result.total} 题。`));
+    const open = result.items.filter(i => i.state !== 'answered');
+    if (!open.length) {
+      box.append(el('p', {}, '所有题目都已作答，系统都能读出答案。'));
+      return box;
+    }
+    const word = { unanswered: '未作答', partial: '没有填完', unreadable: '读不出答案', answered: '' };
+    const list = el('ol', { class: 'qf-issue-list' });
+    for (const item of open) {
+      const li = el('li', { class: `qf-issue qf-${item.state}`, 'data-item': item.item_id });
+      const link = el('a', { href: '#' }, item.label);
+      link.addEventListener('click', e => {
+        e.preventDefault();
+        void this.jumpTo(item.item_id);
+      });
+      li.append(link, document.createTextNode(`：${word[item.state]}${item.why ? `（${item.why}）` : ''}`));
+      list.append(li);
+    }
+    box.append(list);
+    return box;
+  }
+
+  private async checkDialog(): Promise<void> {
+    const result = await this.refresh(false);
+    if (!result) {
+      return;
+    }
+    const body = new Widget({ node: this.issueList(result) });
+    await showDialog({ title: '检查试卷', body, buttons: [Dialog.okButton({ label: '返回作答' })] });
+  }
+
+  private async courseId(): Promise<string> {
+    const courses = await request('courses');
+    const ids: string[] = courses.success ? courses.value : [];
+    if (ids.length <= 1) {
+      return ids[0] ?? '';
+    }
+    for (const id of ids) {
+      const list = await request(`assignments?course_id=${encodeURIComponent(id)}`);
+      if ((list.value || []).some((a: any) => a.assignment_id === this.examId)) {
+        return id;
+      }
+    }
+    return ids[0];
+  }
+
+  private async submit(): Promise<void> {
+    window.clearTimeout(this.saveTimer);
+    await this.save();
+    const result = await this.refresh(false);
+    if (!result) {
+      return;
+    }
+    const body = this.issueList(result);
+    body.prepend(el('p', {}, `提交后，阅卷以最后一次提交的试卷为准。确定要提交试卷 ${this.examId} 吗？`));
+    const answer = await showDialog({
+      title: '提交试卷',
+      body: new Widget({ node: body }),
+      buttons: [Dialog.cancelButton({ label: '返回作答' }), Dialog.okButton({ label: '确认提交' })]
+    });
+    if (!answer.button.accept) {
+      return;
+    }
+    this.status.textContent = '正在提交……';
+    let message: string;
+    let ok = false;
+    try {
+      const course = await this.courseId();
+      const reply = await request('assignments/submit', {
+        method: 'POST',
+        body: JSON.stringify({ course_id: course, assignment_id: this.examId })
+      });
+      if (reply.success === false) {
+        throw new Error(typeof reply.value === 'string' ? reply.value.split('\n').slice(-3).join(' ') : '未知原因');
+      }
+      const mine = (reply.value || []).filter(
+        (a: any) => a.status === 'submitted' && a.assignment_id === this.examId
+      );
+      const stamps: string[] = mine.flatMap((a: any) => (a.submissions || []).map((s: any) => s.timestamp));
+      stamps.sort();
+      const stamp = stamps[stamps.length - 1] ?? '';
+      const confirmed = await this.refresh(false, stamp);
+      const when = confirmed?.submitted_beijing || stamp;
+      message = `试卷 ${this.examId} 已于 ${when}（北京时间）提交成功。提交时已作答 ${result.answered} / 共 ${result.total} 题。`;
+      ok = true;
+    } catch (e) {
+      message = `提交没有成功，请稍后再试或联系考官：${(e as Error).message}`;
+    }
+    this.status.textContent = ok ? message : '提交没有成功。';
+    const done = el('div', { class: ok ? 'qf-submitted' : 'qf-submit-failed' }, message);
+    await showDialog({ title: ok ? '已提交' : '提交失败', body: new Widget({ node: done }), buttons: [Dialog.okButton({ label: '知道了' })] });
+  }
+}
+

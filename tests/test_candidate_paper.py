@@ -1,0 +1,180 @@
+"""A candidate who has never programmed takes the sample paper in a real browser (chromium + JupyterLab 4).
+
+The paper is released in a copied project, fetched as candidate c01 through
+nbgrader, and served by JupyterLab on the candidate's folder with the
+exchange configured and the qingfeng extension installed into a temporary
+prefix by the same routine ``make`` runs.  The candidate only clicks and
+types into boxes; the submitted notebook must hold the canonical literals,
+and marking must give the score worked out by hand below.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+import nbformat
+import pytest
+
+from qingfeng.candidate_extension import install
+from qingfeng.exam import course
+from qingfeng.exam.fast_marking import mark_exam
+from qingfeng.project import find_project
+
+from .browser import browser, jupyterlab
+from .exam_course import copy_project, run_nbgrader
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+EXAM = "yumin-sample"
+SHOTS = Path("/tmp/qingfeng-screenshots")
+
+BLANKS = {
+    "YM-TK-01": ["人员伤亡", "财产损失", "经济损失"], "YM-TK-02": ["风险因素", "风险事故", "损失"],
+    "YM-TK-03": ["肯定有风险", "量度", "评估", "应变策略"], "YM-TK-04": ["计划", "执行", "检查", "处理"],
+    "YM-TK-05": ["公共权力", "教育", "制度", "监督", "党员干部"],
+    "YM-TK-06": ["公共权力", "岗位", "岗位", "滥用权力", "失职", "渎职"],
+    "YM-TK-07": ["客观性", "潜在性", "可控性"],
+    "YM-TK-08": ["思想道德风险", "岗位职责风险", "业务流程风险", "制度机制风险", "外部环境风险"],
+    "YM-TK-09": ["警示提醒", "诫勉纠错", "责令整改", "违纪违法"],
+}
+CHOICES = {"YM-XZ-01": "A", "YM-XZ-02": "A", "YM-XZ-03": "D", "YM-XZ-04": "B", "YM-XZ-07": "C", "YM-XZ-08": "A",
+           "YM-XZ-09": "B", "YM-XZ-10": "C"}  # YM-XZ-05 deliberately left out
+JUDGEMENTS = {**{f"YM-PD-{n:02d}": "对" for n in range(1, 11)}}  # YM-PD-07's key is 错: one wrong answer
+ESSAYS = {"YM-JD-01": "廉政风险产生的原因：教育不到位、制度不健全、监督不得力。", "YM-JD-02": "岗位职责风险。",
+          "YM-JD-04": "计划、执行、检查、处理。", "YM-JD-05": "前期预防、中期监控、后期处置。", "YM-JD-06": "警示提醒。",
+          "YM-LS-01": "结合本单位实际论述。", "YM-LS-02": "从思想、制度、监督三方面论述。"}  # YM-JD-03 left out
+LEFT_OUT = {"YM-XZ-05", "YM-JD-03"}
+HAND_TYPED = {"YM-PD-03": '作答 = "?"', "YM-TK-02": '作答 = ["风险因素、风险事故、损失", "", ""]'}
+# By hand, from exams/bank/yumin_sample.yaml: objective full marks 39 (填空 19, 选择 10, 判断 10);
+# 选择第 5 题 unanswered (−1), 判断第 7 题 answered 对 against the key 错 (−1).
+OBJECTIVE_SCORE = 37.0
+
+
+@pytest.fixture
+def candidate(tmp_path):
+    root = copy_project(tmp_path / "proj")
+    project = find_project(root)
+    course.build_exam(project, EXAM, EXAM)
+    course.generate(project, EXAM)
+    course.release(project, EXAM)
+    home = tmp_path / "c01"
+    home.mkdir()
+    exchange = project.exams_dir / "exchange"
+    run_nbgrader(home, "fetch_assignment", EXAM, "--course", "qingfeng", f"--Exchange.root={exchange}")
+    # two cells the candidate had typed into by hand before (say, without the extension)
+    path = home / EXAM / f"{EXAM}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        item = cell.metadata.get("qingfeng", {}).get("item")
+        if item in HAND_TYPED:
+            cell.source = HAND_TYPED[item]
+    nbformat.write(nb, path)
+    # what a JupyterHub deployment sets for each candidate: the exchange, the course and who this is
+    (home / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.Exchange.root = {str(exchange)!r}\n"
+        "c.Exchange.timezone = 'Asia/Shanghai'\n"
+        "c.CourseDirectory.course_id = 'qingfeng'\n"
+        "c.CourseDirectory.student_id = 'c01'\n", encoding="utf-8")
+    prefix = tmp_path / "prefix"
+    install(prefix, candidate=True)  # the routine make runs after pip install -e, as for a candidates' image
+    env = {"JUPYTER_PATH": str(prefix / "share" / "jupyter"), "JUPYTER_CONFIG_PATH": str(prefix / "etc" / "jupyter"),
+           "HOME": str(home)}
+    return project, home, env
+
+
+def _form(page, item):
+    return page.locator(f".qf-form[data-item='{item}']")
+
+
+def test_candidate_answers_by_clicking_checks_and_submits(candidate, tmp_path):
+    SHOTS.mkdir(exist_ok=True)
+    project, home, env = candidate
+    with jupyterlab(home, tmp_path, env) as (base, token), browser() as b:
+        page = b.new_page(viewport={"width": 1300, "height": 1000})
+        page.goto(f"{base}/lab/tree/{quote(EXAM)}/{quote(EXAM)}.ipynb?token={token}")
+        page.wait_for_selector(".qf-bar .qf-progress:has-text('共 36 题')", timeout=90_000)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(SHOTS / "candidate-paper.png"))
+        # no code and no marking cells are visible to the candidate
+        assert page.locator(".jp-Notebook .jp-CodeMirrorEditor:visible").count() == 0
+        assert page.locator(".qf-test-cell:visible").count() == 0
+        # what was typed by hand is shown as the marking reader reads it
+        hand = _form(page, "YM-TK-02").locator("input[type=text]")
+        assert [hand.nth(i).input_value() for i in range(3)] == ["风险因素", "风险事故", "损失"]
+        warning = _form(page, "YM-PD-03")
+        warning.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        said = warning.text_content()  # DOM text: JupyterLab's windowing may not have painted it yet
+        assert "本题现在读不出答案" in said and "原来的内容：作答 = \"?\"" in said
+        page.screenshot(path=str(SHOTS / "candidate-unreadable.png"))
+        for item, blanks in BLANKS.items():
+            form = _form(page, item)
+            form.scroll_into_view_if_needed()
+            boxes = form.locator("input[type=text]")
+            assert boxes.count() == len(blanks)
+            assert form.locator(".qf-blank-number").first.text_content() == "（1）"
+            for n, text in enumerate(blanks):
+                boxes.nth(n).fill(text)
+        for item, letter in CHOICES.items():
+            form = _form(page, item)
+            form.scroll_into_view_if_needed()
+            form.locator(f"input[type=radio][value='{letter}']").check()
+        for item, said in JUDGEMENTS.items():
+            form = _form(page, item)
+            form.scroll_into_view_if_needed()
+            form.locator(f"input[type=radio][value='{said}']").check()
+        for item, text in ESSAYS.items():
+            form = _form(page, item)
+            form.scroll_into_view_if_needed()
+            form.locator("textarea").fill(text)
+        page.wait_for_selector(".qf-progress:has-text('已作答 34 / 共 36 题')", timeout=30_000)
+        assert "读不出" not in _form(page, "YM-PD-03").text_content()  # clicking 对 replaced the hand-typed "?"
+
+        page.locator(".qf-bar button.qf-check").click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.wait_for(timeout=30_000)
+        listed = {li.get_attribute("data-item") for li in dialog.locator("li.qf-issue").all()}
+        text = dialog.inner_text()
+        page.screenshot(path=str(SHOTS / "candidate-check.png"))
+        assert listed == LEFT_OUT, text
+        assert "选择第 5 题：未作答" in text and "简答第 3 题：未作答" in text
+        dialog.locator("button", has_text="返回作答").click()
+
+        page.locator(".qf-bar button.qf-submit").click()
+        page.locator(".jp-Dialog button", has_text="确认提交").click()
+        done = page.locator(".jp-Dialog .qf-submitted")
+        done.wait_for(timeout=60_000)
+        confirmation = done.inner_text()
+        page.screenshot(path=str(SHOTS / "candidate-submitted.png"))
+    assert "提交成功" in confirmation and "北京时间" in confirmation and "已作答 34 / 共 36 题" in confirmation
+
+    inbound = project.exams_dir / "exchange" / "qingfeng" / "inbound"
+    submissions = sorted(inbound.glob(f"c01+{EXAM}+*"))
+    assert len(submissions) == 1
+    nb = nbformat.read(submissions[0] / f"{EXAM}.ipynb", as_version=4)
+    sources = {c.metadata["nbgrader"]["grade_id"][len("answer-"):]: c.source for c in nb.cells
+               if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("answer-")}
+    for item, blanks in BLANKS.items():
+        assert sources[item] == "作答 = " + json.dumps(blanks, ensure_ascii=False).replace('","', '", "')
+    for item, letter in {**CHOICES, **JUDGEMENTS}.items():
+        assert sources[item] == f'作答 = "{letter}"'
+    assert sources["YM-XZ-05"].startswith('作答 = ""  #')  # untouched template
+    assert sources["YM-JD-01"] == ESSAYS["YM-JD-01"]
+
+    course.collect(project, EXAM)
+    report = mark_exam(project, EXAM, workers=1)
+    assert report.marked == ["c01"] and report.problems == []
+    assert report.total_points["c01"] == pytest.approx(OBJECTIVE_SCORE)
+
+
+def test_the_examiners_source_notebook_is_shown_as_it_is(candidate, tmp_path):
+    project, home, env = candidate
+    with jupyterlab(project.root, tmp_path, env) as (base, token), browser() as b:
+        page = b.new_page(viewport={"width": 1300, "height": 900})
+        page.goto(f"{base}/lab/tree/exams/source/{quote(EXAM)}/{quote(EXAM)}.ipynb?token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-CodeMirrorEditor", timeout=90_000)
+        page.wait_for_timeout(1500)
+        assert page.locator(".qf-form").count() == 0 and page.locator(".qf-bar").count() == 0
+        assert page.locator(".jp-Notebook .jp-CodeMirrorEditor:visible").count() > 0

@@ -221,7 +221,8 @@ def commit(project: Project, ctx: Context, cmap, marked: list[MarkedSubmission],
     report.backup = backup(db, keep=marking_settings(project).keep_backups)
     protect(report.backup, project)
     write_marks(db, cmap, marked, fail_after=fail_after)
-    protect(db, project)
+    if db.sqlite_path is not None:  # a PostgreSQL gradebook is guarded by its server's roles, not file modes
+        protect(db.sqlite_path, project)
     _publish(project, ctx.exam_id, Path(ctx.staging), [m.student for m in marked])
 
 

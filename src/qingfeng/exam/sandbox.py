@@ -123,7 +123,8 @@ def remove_stale_users() -> list[str]:
 def _copy_course(project: Project, exam_id: str, box: Path, uid: int, gid: int, students: list[str]) -> None:
     """The throw-away course: root-owned and read-only, except the sandbox's own gradebook, output and home."""
     ex = project.exams_dir
-    (box / "qingfeng.toml").write_text("# 沙箱中的临时课程副本（评分检查后删除）\n", encoding="utf-8")
+    # use_env = false: QINGFENG_DB_URL / QINGFENG_DB_PASSWORD_FILE never lead the sandbox to the real gradebook
+    (box / "qingfeng.toml").write_text("# 沙箱中的临时课程副本（评分检查后删除）\n[gradebook]\nuse_env = false\n", encoding="utf-8")
     exams = box / "exams"
     (exams / "keys").mkdir(parents=True)
     shutil.copytree(child_path(ex / "source", exam_id), exams / "source" / exam_id)

@@ -16,8 +16,8 @@ import pandas as pd
 
 from . import charts
 from .data import ScoreTable
-from .measures import (ExamSummary, Thresholds, category_mastery, distribution, exam_summary, group_table, item_table,
-                       unit_category_matrix)
+from .measures import (ExamSummary, Thresholds, alpha_caveat, category_mastery, distribution, exam_summary, group_table,
+                       item_table, unit_category_matrix)
 
 __all__ = ["Report", "build_report", "write_report", "SIMULATED_NOTE"]
 
@@ -44,6 +44,8 @@ class Report:
         out = [SIMULATED_NOTE] if self.table.simulated else []
         out.append(f"统计基数：已全部评完的 {s.marked} 人。缺考 {s.absent} 人；{s.pending} 人尚有题目待人工评分，"
                    f"不计入平均分、及格率和题目统计；逾期提交 {s.late} 人，照常计入。")
+        if s.marked >= 2 and alpha_caveat(s.marked):
+            out.append(alpha_caveat(s.marked) + "。")
         return out
 
 
@@ -107,7 +109,8 @@ def write_report(r: Report, out: Path) -> dict[str, Path]:
 
 
 def _html(r: Report, v: dict[str, pd.DataFrame]) -> str:
-    pct_cols = ["参考率", "及格率", "优秀率", "得分率", "标准差", "区分度", "区分效率", "占比", "掌握程度"]
+    # shares only: a group's 标准差 is in points (24.04 分), an item's 标准差 is a share of its full marks
+    pct_cols = ["参考率", "及格率", "优秀率", "占比", "掌握程度"]
     blocks = [f"<h1>{html.escape(r.table.title)}（{html.escape(r.table.exam_id)}）考试统计</h1>"]
     blocks += [f"<p class='note'>{html.escape(n)}</p>" for n in r.notes]
     chart_for = {"总体": "histogram", "按单位": "units", "单位×风险类别": "heatmap", "按题目": "items"}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-__all__ = ["SheetError", "SheetRows", "RowError", "read_table", "score_cell"]
+__all__ = ["SheetError", "SheetRows", "RowError", "read_table", "score_cell", "write_csv", "write_xlsx"]
 
 
 class SheetError(ValueError):
@@ -115,3 +115,55 @@ def score_cell(raw: object, max_points: float) -> tuple[float | None, str | None
     if not 0 <= value <= max_points:
         return None, f"得分 {value:g} 超出范围（0～{max_points:g}）"
     return value, None
+
+
+# --- writing -----------------------------------------------------------------------------------------
+# Interim writer with the same names and signatures as the spreadsheet layer's writer that helper
+# sec-input is adding (write_xlsx / write_csv); when that lands, these two functions are replaced by it.
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def _safe(value: object) -> object:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _atomic(path: Path):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.with_name(f".{path.stem}.tmp{path.suffix}")
+
+
+def write_csv(path: Path, headers, rows) -> None:
+    """One table as CSV in UTF-8 with BOM (Excel on Chinese Windows reads it), written atomically."""
+    tmp = _atomic(path)
+    try:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow([_safe(h) for h in headers])
+            for row in rows:
+                w.writerow([_safe(v) for v in row])
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_xlsx(path: Path, sheets) -> None:
+    """A workbook with one sheet per entry ``{sheet name: (headers, rows)}``, written atomically."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for name, (headers, rows) in sheets.items():
+        ws = wb.create_sheet(title=name)
+        ws.append([_safe(h) for h in headers])
+        for row in rows:
+            ws.append([_safe(v) for v in row])
+    tmp = _atomic(path)
+    try:
+        wb.save(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -21,6 +21,19 @@ def mark(lazy, exam_id: str, workers: int | None, sheets: str | None) -> None:
     if sheets:
         _mark_sheets(project, exam_id, sheets, start)
         return
+    from ..exam.sitting import exam_variants
+
+    variants = exam_variants(project, exam_id)
+    failed = False
+    for label, vid in variants:
+        if label:
+            click.echo(f"{label} 卷（{vid}）：")
+        failed |= _mark_one(project, vid, workers, time.perf_counter())
+    if failed:
+        raise SystemExit(1)
+
+
+def _mark_one(project, exam_id: str, workers: int | None, start: float) -> bool:
     from ..exam.fast_marking import discover
 
     n = len(discover(project, exam_id))
@@ -37,8 +50,7 @@ def mark(lazy, exam_id: str, workers: int | None, sheets: str | None) -> None:
     click.echo(f"已评分 {len(report.marked)} 份，未评分 {len(report.problems)} 份，用时 {took:.1f} 秒。")
     if report.backup:
         click.echo(f"成绩库已先备份到 {report.backup.name}。简答、论述题请在 Formgrader 中人工评分。")
-    if report.problems:
-        raise SystemExit(1)
+    return bool(report.problems)
 
 
 def _mark_sheets(project, exam_id: str, sheets: str, start: float) -> None:

@@ -51,13 +51,15 @@ def source_notebook(project: Project, exam_id: str) -> Path:
     return project.exams_dir / "source" / exam_id / f"{exam_id}.ipynb"
 
 
-def build_exam(project: Project, blueprint: str, exam_id: str, seed: int = 0, deadline: dt.datetime | None = None) -> BuiltExam:
-    """Draw the paper, write the nbgrader source notebook and the key file, register it."""
+def build_exam(project: Project, blueprint: str, exam_id: str, seed: int = 0, deadline: dt.datetime | None = None,
+               paper: Paper | None = None) -> BuiltExam:
+    """Draw the paper (or take ``paper``, one variant of an A/B sitting), write the source notebook and key, register it."""
     if not EXAM_ID.match(exam_id):
         raise BlueprintError(f"试卷编号“{exam_id}”不合适：只能用小写字母、数字、- 和 _，2 至 41 个字符")
-    bp = load_blueprint(blueprint_path(project, blueprint))
-    case_ids = {c.id for c in load_library(project.cases_dir).cases}
-    paper = build_paper(bp, load_bank(project.bank_dir, case_ids), seed)
+    if paper is None:
+        bp = load_blueprint(blueprint_path(project, blueprint))
+        case_ids = {c.id for c in load_library(project.cases_dir).cases}
+        paper = build_paper(bp, load_bank(project.bank_dir, case_ids), seed)
     nb_path = source_notebook(project, exam_id)
     nb_path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(render_notebook(paper, exam_id, deadline), str(nb_path))

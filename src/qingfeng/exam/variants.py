@@ -136,14 +136,86 @@ def _draw_section(bank: Bank, bp: Blueprint, n: int, k: int, rng: random.Random,
             break
     taken = best[1]
     out: list[list[tuple[Item, str]]] = [[] for _ in range(k)]
+    dealt = []
     for s in sorted(taken, key=str):
         tags = sorted(taken[s], key=lambda t: list(sec.quotas).index(t) if t in sec.quotas else 0)
-        for v, hand in enumerate(_deal(strata[s], len(tags), k, history, rng)):
+        dealt.append((tags, _deal(strata[s], len(tags), k, history, rng)))
+    if history:  # a stratum's hands are interchangeable: give the easiest hand to the variant hardest so far
+        known = list(history.values())
+        fill = sum(known) / len(known)
+        ease = lambda hand: sum(history.get(i.id, fill) * i.points for i in hand)  # noqa: E731
+        totals = [0.0] * k
+        dealt.sort(key=lambda d: -(max(map(ease, d[1])) - min(map(ease, d[1]))))
+        for n, (tags, hands) in enumerate(dealt):
+            order = sorted(range(k), key=lambda v: totals[v])
+            ranked = sorted(hands, key=ease, reverse=True)
+            dealt[n] = (tags, [None] * k)
+            for v, hand in zip(order, ranked):
+                dealt[n][1][v] = hand
+                totals[v] += ease(hand)
+    for tags, hands in dealt:
+        for v, hand in enumerate(hands):
             out[v] += list(zip(hand, tags))
+    _repair(out, pool, sec, history)
     order = {t: n for n, t in enumerate(sec.quotas)}
     for hand in out:
         hand.sort(key=lambda p: (order.get(p[1], 0), p[0].id))
     return out
+
+
+def _pair_key(a: Item, b: Item, sec: Section) -> tuple:
+    """What a pair of items contributes to a section's profile (categories, quota topics, scoring, points)."""
+    ka, kb = stratum(a, sec), stratum(b, sec)
+    return tuple(tuple(sorted(x + y if isinstance(x, tuple) else (x, y), key=str)) for x, y in zip(ka, kb))
+
+
+def _supports_item(it: Item, tag: str) -> bool:
+    return tag == "" or tag in it.categories or tag in it.topics
+
+
+def _repair(hands: list[list[tuple[Item, str]]], pool: list[Item], sec: Section, history: dict[str, float]) -> None:
+    """Remove overlap left by strata that were too small, by pair swaps that keep every count equal.
+
+    A shared item x and another item y of the same variant are replaced by two unused items u, w with
+    the same combined categories, quota topics, scoring rules and points, each able to fill x's and
+    y's quota tags.  Per-category counts stay identical; only the pairing of categories changes.
+    """
+    k = len(hands)
+    if k < 2:
+        return
+    in_use = lambda: {it.id for hand in hands for it, _ in hand}  # noqa: E731
+    unused = [it for it in pool if it.id not in in_use()]
+    pairs: dict[tuple, list[tuple[Item, Item]]] = defaultdict(list)
+    for n, u in enumerate(unused):
+        for w in unused[n + 1:]:
+            pairs[_pair_key(u, w, sec)].append((u, w))
+    known = list(history.values())
+    fill = sum(known) / len(known) if known else 0.0
+    ease = lambda items: sum(history.get(i.id, fill) * i.points for i in items)  # noqa: E731
+    for v in range(1, k):  # the first variant keeps its items; later ones give up shared ones
+        for pos in range(len(hands[v])):
+            x, tx = hands[v][pos]
+            if not any(x.id in {i.id for i, _ in hands[o]} for o in range(k) if o != v):
+                continue
+            taken = in_use()
+            best = None
+            for qos, (y, ty) in enumerate(hands[v]):
+                if qos == pos:
+                    continue
+                for u, w in pairs.get(_pair_key(x, y, sec), ()):
+                    if u.id in taken or w.id in taken:
+                        continue
+                    for a, b in ((u, w), (w, u)):
+                        if _supports_item(a, tx) and _supports_item(b, ty):
+                            gap = abs(ease((a, b)) - ease((x, y))) if history else 0.0
+                            if best is None or gap < best[0]:
+                                best = (gap, qos, a, b)
+                if best is not None and not history:
+                    break
+            if best is not None:
+                _, qos, a, b = best
+                hands[v][pos] = (a, tx)
+                hands[v][qos] = (b, hands[v][qos][1])
 
 
 def draw_variants(blueprint: Blueprint, bank: Bank, k: int, seed: int = 0,

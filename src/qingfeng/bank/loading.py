@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from ..yaml_files import safe_load
 from .model import DEFAULT_MULTI_RULE, Blank, Item, RubricPoint
 from .validation import BankProblem, check_item_mapping, check_items
 
@@ -82,7 +83,7 @@ def load_bank(bank_dir: Path, case_ids: set[str] | None = None) -> Bank:
     for path in sorted(bank_dir.glob("*.yaml")):
         name = path.name
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             where = f"第 {mark.line + 1} 行" if mark else ""

@@ -214,6 +214,19 @@ def export(lazy, exam_id: str, file: str) -> None:
     click.echo(f"已导出 {n} 名考生的成绩：{file}")
 
 
+@exam.command("print")
+@click.argument("exam_id")
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="输出文件夹（默认 exams/printed/，不进入 git）")
+@click.pass_obj
+def print_cmd(lazy, exam_id: str, out: str | None) -> None:
+    """打印用 Word 试卷（.docx）：每份变体一份考生卷（末页为答题卡）和一份评分用卷（含答案、解析、评分要点）。"""
+    from ..exam.printed import print_exam
+
+    project = lazy.get()
+    for f in print_exam(project, exam_id, Path(out) if out else None):
+        click.echo(f"已生成：{f}")
+
+
 @exam.command("sheet-template")
 @click.argument("exam_id")
 @click.argument("file", type=click.Path(dir_okay=False))

@@ -55,7 +55,8 @@ def item_from_mapping(d: dict, file: str) -> Item:
     else:
         key_t = ()
     blanks = tuple(Blank(tuple(str(a) for a in _tuple(b.get("accept"))), float(b.get("points", 0))) for b in d.get("blanks") or [])
-    rubric = tuple(RubricPoint(str(r.get("point", "")), float(r.get("points", 0))) for r in d.get("rubric") or [])
+    rubric = tuple(RubricPoint(str(r.get("point", "")), float(r.get("points", 0)),
+                               tuple(str(k).strip() for k in r.get("keywords") or ())) for r in d.get("rubric") or [])
     points = sum(b.points for b in blanks) if kind == "填空" else float(d.get("points", 0) or 0)
     return Item(
         id=str(d["id"]), type=kind, stem=str(d.get("stem", "")), points=points,

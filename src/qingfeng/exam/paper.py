@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass, replace
 
 from ..bank import Bank, Item
-from ..bank.model import BLANK_MARK, Blank, RubricPoint
+from ..bank.model import BLANK_MARK, Blank
 from .blueprint import Blueprint, BlueprintError, Section
 from .scoring import KeyEntry
 
@@ -116,7 +116,7 @@ def _with_points(it: Item, each: float | None) -> Item:
         return replace(it, points=each, blanks=tuple(Blank(b.accept, each / n) for b in it.blanks))
     if it.rubric:
         scale = each / it.points
-        return replace(it, points=each, rubric=tuple(RubricPoint(r.point, r.points * scale) for r in it.rubric))
+        return replace(it, points=each, rubric=tuple(replace(r, points=r.points * scale) for r in it.rubric))
     return replace(it, points=each)
 
 

@@ -169,3 +169,27 @@ def test_assign_from_a_roster_column_all_or_nothing(sitting, tmp_path):
     r = run(project.root, "exam", "assign", EXAM, str(bad), ok=False)
     assert "第 3 行，“试卷”列：“C”不是本场考试的变体，应为 A、B" in r.output
     assert read_sitting(project, EXAM).assignment == before
+
+
+def test_statistics_per_variant_and_combined_with_the_candidate_table(sitting, tmp_path):
+    project, s = sitting
+    out = tmp_path / "统计"
+    printed = run(project.root, "stats", EXAM, "--out", str(out)).output
+    assert "A/B 卷考试 2026-q4（2 份变体，合并统计）" in printed and "少于 30 人" in printed
+    wb = openpyxl.load_workbook(out / f"{EXAM}-统计.xlsx")
+    assert wb.sheetnames == ["说明", "总体", "按变体", "分数分布", "按单位", "按部门", "按岗位", "按题目", "按风险类别",
+                             "单位×风险类别", "考生成绩"]
+    summary = {r[0]: r[1] for r in wb["总体"].iter_rows(min_row=2, values_only=True)}
+    assert summary["应考人数（名单）"] == 7 and summary["实考人数"] == 6 and summary["缺考人数"] == 1
+    variants = [r for r in wb["按变体"].iter_rows(min_row=2, values_only=True)]
+    assert [v[0] for v in variants] == ["A 卷", "B 卷"] and [v[2] for v in variants] == [3, 3]
+    heads = [c.value for c in wb["按题目"][1]]
+    rows = list(wb["按题目"].iter_rows(min_row=2, values_only=True))
+    assert heads[:3] == ["变体", "题号", "题目编号"] and len(rows) == 120
+    by_variant = {v: {r[2] for r in rows if r[0] == v} for v in ("A 卷", "B 卷")}
+    shared = {i for ids in s.overlap.values() for i in ids}
+    assert by_variant["A 卷"] & by_variant["B 卷"] == shared  # compared across variants by bank id
+    people = list(wb["考生成绩"].iter_rows(min_row=2, values_only=True))
+    assert len(people) == 7 and [c.value for c in wb["考生成绩"][1]][:7] == ["编号", "姓名", "单位", "部门", "岗位", "变体", "总分"]
+    for label in ("A", "B"):
+        assert (out / f"{label}卷" / f"{EXAM}-{label.lower()}-统计.xlsx").is_file()

@@ -21,8 +21,17 @@ FIXED_COLUMNS = ["编号", "姓名", "单位", "部门", "岗位", "变体", "�
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
-def _round(v: float) -> float | None:
-    return None if v != v else round(float(v), 2)
+def _variant_frame(label: str, t: ScoreTable, sections: list[str]) -> pd.DataFrame:
+    scores = t.scores.astype(float)
+    subtotals = scores.T.groupby(t.items["部分"], sort=False).sum(min_count=1).T.reindex(columns=sections)
+    per_item = scores.rename(columns=dict(zip(t.items.index, t.items["题号"])))
+    late = t.late.reindex(scores.index).fillna(False).astype(bool)
+    out = pd.concat([pd.DataFrame({"变体": label, "总分": scores.sum(axis=1, min_count=1)}, index=scores.index),
+                     subtotals, per_item], axis=1)
+    out["待评题数"] = scores.isna().sum(axis=1)
+    out["是否迟交"] = np.where(late, "是", "否")
+    out["缺考"] = "否"
+    return out
 
 
 def candidate_frame(tables: list[tuple[str, ScoreTable]]) -> pd.DataFrame:
@@ -30,26 +39,24 @@ def candidate_frame(tables: list[tuple[str, ScoreTable]]) -> pd.DataFrame:
     first = tables[0][1]
     sections = list(dict.fromkeys(first.items["部分"]))
     labels = list(first.items["题号"])
-    rows, sat = [], set()
+    parts = [_variant_frame(label, t, sections) for label, t in tables]
+    sat = pd.concat(parts) if parts else pd.DataFrame()
+    sat = sat[~sat.index.duplicated(keep="first")]
     roster = first.roster
-    for label, t in tables:
+    for _, t in tables[1:]:
         roster = roster.combine_first(t.roster)
-        for sid, scores in t.scores.iterrows():
-            sat.add(sid)
-            by_label = dict(zip(t.items["题号"], scores))
-            subtotal = {sec: _round(scores[t.items.index[t.items["部分"] == sec]].sum(min_count=1)) for sec in sections}
-            pending = int(scores.isna().sum())
-            rows.append({"编号": sid, "变体": label, "总分": _round(scores.sum()), **subtotal,
-                         **{lab: _round(by_label.get(lab, np.nan)) for lab in labels},
-                         "待评题数": pending, "是否迟交": "是" if bool(t.late.get(sid, False)) else "否", "缺考": "否"})
-    for sid in roster.index:
-        if sid not in sat:
-            rows.append({"编号": sid, "变体": "", "总分": None, "待评题数": None, "是否迟交": "", "缺考": "是"})
-    df = pd.DataFrame(rows, columns=["编号", "变体", "总分", *sections, *labels, "待评题数", "是否迟交", "缺考"])
-    people = roster.reindex(df["编号"]).reset_index(drop=True)[["姓名", "单位", "部门", "岗位"]].fillna("")
-    df = pd.concat([df[["编号"]], people, df.drop(columns=["编号"])], axis=1)
+    absent = [i for i in roster.index if i not in sat.index]
+    missing = pd.DataFrame({"变体": "", "缺考": "是", "是否迟交": ""}, index=pd.Index(absent))
+    df = pd.concat([sat, missing]).reindex(columns=["变体", "总分", *sections, *labels, "待评题数", "是否迟交", "缺考"])
+    df.index.name = "编号"
+    people = roster.reindex(df.index)[["姓名", "单位", "部门", "岗位"]].fillna("")
+    df = pd.concat([people, df], axis=1).reset_index()
+    num = ["总分", *sections, *labels]
+    df[num] = df[num].astype(float).round(2)
     df = df.sort_values(["单位", "编号"], kind="stable").reset_index(drop=True)
-    return df.astype(object).where(df.notna(), None)
+    df = df.astype(object).where(df.notna(), None)
+    df["待评题数"] = [None if v is None else int(v) for v in df["待评题数"]]
+    return df
 
 
 def item_map_frame(tables: list[tuple[str, ScoreTable]]) -> pd.DataFrame:

@@ -132,7 +132,11 @@ def test_essay_marking_notebook_in_jupyterlab(tmp_path):
             page.keyboard.press("Shift+Enter")
             page.wait_for_timeout(300)
         first = page.locator(".widget-vbox", has_text="k00").last
-        first.wait_for(timeout=90_000)
+        try:
+            first.wait_for(timeout=120_000)
+        except Exception:
+            page.screenshot(path=str(SHOTS / "essay-marking-failed.png"), full_page=True)
+            raise
         assert "评分建议（仅供参考，不会自动记分）" in first.inner_text()
         first.locator("input[type=checkbox]").nth(0).check()
         first.locator("input[type=checkbox]").nth(2).check()

@@ -96,10 +96,14 @@ class QuestionPage:
         self.save = w.Button(description="保存本题评分", button_style="primary")
         self.message = w.HTML()
         self.save.on_click(lambda _b: self.commit())
+        self.head = w.HTML(self._head())
+        self.widget = w.VBox([self.head, *[r.widget for r in self.rows], w.HBox([self.save, self.message])])
+
+    def _head(self) -> str:
+        q = self.question
         rubric = "".join(f"<li>{html.escape(r.point)}（{r.points:g} 分）</li>" for r in q.item.rubric)
-        head = w.HTML(f"<h3>{html.escape(q.title)}</h3><p>{html.escape(q.item.stem)}</p><b>评分要点</b><ol>{rubric}</ol>"
-                      f"<p>{len(q.answers)} 份作答，{q.unmarked} 份未评。</p>")
-        self.widget = w.VBox([head, *[r.widget for r in self.rows], w.HBox([self.save, self.message])])
+        return (f"<h3>{html.escape(q.title)}</h3><p>{html.escape(q.item.stem)}</p><b>评分要点</b><ol>{rubric}</ol>"
+                f"<p>{len(q.answers)} 份作答，{q.unmarked} 份未评。</p>")
 
     def commit(self) -> int:
         marks = {r.answer.student: (r.score.value, r.comment.value.strip()) for r in self.rows if r.touched}
@@ -114,6 +118,7 @@ class QuestionPage:
             if r.touched:
                 r.saved()
         self.message.value = f"已保存 {written} 份的得分。"
+        self.head.value = self._head()
         return written
 
 

@@ -193,3 +193,14 @@ def test_statistics_per_variant_and_combined_with_the_candidate_table(sitting, t
     assert len(people) == 7 and [c.value for c in wb["考生成绩"][1]][:7] == ["编号", "姓名", "单位", "部门", "岗位", "变体", "总分"]
     for label in ("A", "B"):
         assert (out / f"{label}卷" / f"{EXAM}-{label.lower()}-统计.xlsx").is_file()
+
+
+def test_paper_entry_tables_one_per_variant(sitting, tmp_path):
+    project, s = sitting
+    out = run(project.root, "exam", "sheet-template", EXAM, str(tmp_path / "答题卡.xlsx")).output
+    assert "qingfeng mark 2026-q4-a --sheets 答题卡-A.xlsx" in out
+    from qingfeng.exam.answer_sheets import sheet_columns
+
+    for label, vid in s.variants.items():
+        heads = [c.value for c in openpyxl.load_workbook(tmp_path / f"答题卡-{label}.xlsx").active[1]]
+        assert heads == ["编号", "姓名"] + [c.header for c in sheet_columns(read_key(project.exams_dir, vid))]

@@ -129,11 +129,13 @@ def autograde(lazy, exam_id: str, student: str | None) -> None:
     """用 nbgrader autograde 给客观题自动评分（逐份运行试卷，较慢；大批量请用 qingfeng mark）。"""
     from ..exam import course
 
-    try:
-        course.autograde(lazy.get(), exam_id, student)
-    except course.NbgraderError as e:
-        _fail(e)
-    click.echo(f"自动评分完成：{exam_id}。简答、论述题请在 Formgrader 中人工评分。")
+    project = lazy.get()
+    for _, vid in _variants(project, exam_id):
+        try:
+            course.autograde(project, vid, student)
+        except course.NbgraderError as e:
+            _fail(e)
+        click.echo(f"自动评分完成：{vid}。简答、论述题请在 Formgrader 中人工评分。")
 
 
 @exam.command("feedback")
@@ -145,13 +147,14 @@ def feedback(lazy, exam_id: str, reveal: bool) -> None:
     from ..exam import course
 
     project = lazy.get()
-    try:
-        course.check_reveal_allowed(project, exam_id, reveal)
-        course.generate_feedback(project, exam_id, reveal)
-        course.release_feedback(project, exam_id)
-    except (course.NbgraderError, ValueError) as e:
-        _fail(e)
-    click.echo(f"已生成并发还反馈：{exam_id}" + ("（含参考答案）" if reveal else ""))
+    for _, vid in _variants(project, exam_id):
+        try:
+            course.check_reveal_allowed(project, vid, reveal)
+            course.generate_feedback(project, vid, reveal)
+            course.release_feedback(project, vid)
+        except (course.NbgraderError, ValueError) as e:
+            _fail(e)
+        click.echo(f"已生成并发还反馈：{vid}" + ("（含参考答案）" if reveal else ""))
 
 
 @exam.command("roster")
@@ -232,12 +235,16 @@ def print_cmd(lazy, exam_id: str, out: str | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.pass_obj
 def sheet_template(lazy, exam_id: str, file: str) -> None:
-    """生成纸质答卷的录入表（编号 + 每题一列，填空题每空一列，主观题填得分）。"""
+    """生成纸质答卷的录入表（编号 + 每题一列，填空题每空一列，主观题填得分）；A/B 卷每卷一个文件（文件名加 -A、-B）。"""
     from ..exam.answer_sheets import write_sheet_template
     from ..exam.keys import read_key
 
-    try:
-        write_sheet_template(read_key(lazy.get().exams_dir, exam_id), Path(file))
-    except FileNotFoundError as e:
-        _fail(e)
-    click.echo(f"已生成答题卡录入表：{file}")
+    project = lazy.get()
+    path = Path(file)
+    for label, vid in _variants(project, exam_id):
+        target = path.with_name(f"{path.stem}-{label}{path.suffix}") if label else path
+        try:
+            write_sheet_template(read_key(project.exams_dir, vid), target)
+        except FileNotFoundError as e:
+            _fail(e)
+        click.echo(f"已生成答题卡录入表：{target}" + (f"（{label} 卷，记入时用 qingfeng mark {vid} --sheets {target.name}）" if label else ""))

@@ -38,8 +38,9 @@ def run(root: Path, *args: str, ok: bool = True):
 @pytest.fixture(scope="module")
 def sitting(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("ab") / "proj")
+    # a sitting already held (late submissions need a deadline in the past): --force accepts a past deadline
     out = run(root, "exam", "build", "district-quarterly", "--id", EXAM, "--variants", "2", "--seed", "3",
-              "--deadline", "2026-12-01 17:00").output
+              "--deadline", "2026-12-01 17:00", "--force").output
     assert "A/B 卷考试 2026-q4" in out and "只按覆盖面" in out
     roster = root / "名单.csv"
     roster.write_text("编号,姓名,单位,部门,岗位\n" + "".join(f"{i},{n},{u},办公室,科员\n" for i, n, u in PEOPLE), encoding="utf-8")
@@ -115,7 +116,7 @@ def test_bad_mark_table_writes_nothing_and_names_row_and_column(sitting, tmp_pat
     r = run(project.root, "exam", "grade", EXAM, "--file", str(sheet), ok=False)
     assert r.exit_code != 0 and "没有记录任何得分" in r.output
     assert "第 3 行，“简答1”列：得分 9 超出范围（0～5）" in r.output
-    assert "第 4 行" in r.output and "zz9" in r.output
+    assert "第 4 行" in r.output and "没有考生“zz9”" in r.output
     assert _gradebook_scores(project, "2026-q4-a") == before
 
 

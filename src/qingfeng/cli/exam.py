@@ -36,8 +36,10 @@ def _variants(project, exam_id: str) -> list[tuple[str, str]]:
 @click.option("--variants", type=int, default=1, show_default=True,
               help="变体数：2 即 A/B 卷（编号 ID-a、ID-b），各卷题目互不重复、类别题型分值计分规则相同")
 @click.option("--deadline", default=None, help="截止时间（北京时间），如 \"2026-12-01 17:00\"")
+@click.option("--force", is_flag=True, help="重新组卷一份已发布、已收卷或已评分的试卷（旧答案文件和源试卷先存档到 exams/keys/archive/），"
+                                            "或接受已经过去的截止时间（补录已结束的考试）")
 @click.pass_obj
-def build(lazy, blueprint: str, exam_id: str, seed: int, variants: int, deadline: str | None) -> None:
+def build(lazy, blueprint: str, exam_id: str, seed: int, variants: int, deadline: str | None, force: bool) -> None:
     """按组卷方案 BLUEPRINT 从题库抽题，生成 nbgrader 源试卷 exams/source/ID/ID.ipynb。"""
     from ..exam import course
     from ..exam.schedule import parse_local, show
@@ -48,17 +50,20 @@ def build(lazy, blueprint: str, exam_id: str, seed: int, variants: int, deadline
         if variants > 1:
             from ..exam.sitting import build_sitting
 
-            sitting, built, draw = build_sitting(project, blueprint, exam_id, variants, seed, due)
+            sitting, built, draw = build_sitting(project, blueprint, exam_id, variants, seed, due, force=force)
         else:
-            built, draw = [course.build_exam(project, blueprint, exam_id, seed, due)], None
+            built, draw = [course.build_exam(project, blueprint, exam_id, seed, due, force=force, allow_past=force)], None
     except (BlueprintError, ValueError) as e:
         _fail(e)
     for b in built:
         p = b.paper
+        for f in b.archived:
+            click.echo(f"已存档旧版本：{f.relative_to(project.root)}")
         click.echo(f"已生成试卷 {b.exam_id}：{b.notebook.relative_to(project.root)}")
         for s in p.sections:
             click.echo(f"  {s.heading}：{len(s.items)} 题，{s.points:g} 分")
-        click.echo(f"  满分 {p.total:g} 分；截止时间 {show(due)}；答案文件 {b.key.relative_to(project.root)}（不随试卷发布）")
+        click.echo(f"  满分 {p.total:g} 分；截止时间 {show(due) if due else ('沿用原截止时间' if b.archived else '未设定')}；"
+                   f"答案文件 {b.key.relative_to(project.root)}（不随试卷发布，已记录校验值）")
     if draw is not None:
         click.echo(f"A/B 卷考试 {exam_id}：{'、'.join(f'{k} 卷 {v}' for k, v in sitting.variants.items())}")
         if draw.overlap:
@@ -100,7 +105,7 @@ def release(lazy, exam_id: str) -> None:
         try:
             course.generate(project, vid)
             course.release(project, vid)
-        except course.NbgraderError as e:
+        except (course.NbgraderError, LookupError) as e:
             _fail(e)
         click.echo(f"已发布试卷 {vid}{f'（{label} 卷）' if label else ''}：考生可在 JupyterLab 的 Assignments 面板中领取。")
 
@@ -116,7 +121,7 @@ def collect(lazy, exam_id: str) -> None:
     for _, vid in _variants(project, exam_id):
         try:
             course.collect(project, vid)
-        except course.NbgraderError as e:
+        except (course.NbgraderError, LookupError) as e:
             _fail(e)
         click.echo(f"已收卷：{vid}")
 
@@ -124,18 +129,45 @@ def collect(lazy, exam_id: str) -> None:
 @exam.command("autograde")
 @click.argument("exam_id")
 @click.option("--student", default=None, help="只评某位考生（编号）")
+@click.option("--nbgrader-check", is_flag=True,
+              help="另在沙箱中运行真正的 nbgrader autograde（临时无特权用户、无网络、资源受限、课程副本），逐题核对与静态评分是否一致；"
+                   "沙箱结果不记入成绩库。需要 root")
 @click.pass_obj
-def autograde(lazy, exam_id: str, student: str | None) -> None:
-    """用 nbgrader autograde 给客观题自动评分（逐份运行试卷，较慢；大批量请用 qingfeng mark）。"""
+def autograde(lazy, exam_id: str, student: str | None, nbgrader_check: bool) -> None:
+    """客观题自动评分（含部分得分）：静态读取作答，不运行考生写的任何代码（与 qingfeng mark 相同）；A/B 卷逐卷评分。"""
     from ..exam import course
+    from .mark import print_report
 
     project = lazy.get()
+    failed = False
     for _, vid in _variants(project, exam_id):
         try:
-            course.autograde(project, vid, student)
-        except course.NbgraderError as e:
+            report = course.autograde(project, vid, student)
+        except (LookupError, FileNotFoundError, ValueError) as e:
             _fail(e)
+        print_report(report)
         click.echo(f"自动评分完成：{vid}。简答、论述题请在 Formgrader 中人工评分。")
+        if nbgrader_check:
+            _nbgrader_check(project, vid, student)
+        failed |= bool(report.problems)
+    if failed:
+        raise SystemExit(1)
+
+
+def _nbgrader_check(project, exam_id: str, student: str | None) -> None:
+    from ..exam.sandbox import SandboxRefused, describe, nbgrader_check
+
+    click.echo("正在沙箱中运行 nbgrader autograde 核对（较慢）……")
+    try:
+        check = nbgrader_check(project, exam_id, student)
+    except SandboxRefused as e:
+        _fail(e)
+    for line in describe(check):
+        click.echo(line, err=True)
+    if not check.equal:
+        raise click.ClickException(f"nbgrader 沙箱评分与静态评分有 {len(check.differences)} 处不同（上面逐一列出）；"
+                                   "成绩库中记录的是静态评分，沙箱结果未记入")
+    click.echo(f"核对一致：{len(check.candidates)} 份答卷的每道客观题，nbgrader 沙箱评分与静态评分相同。")
 
 
 @exam.command("feedback")
@@ -152,7 +184,7 @@ def feedback(lazy, exam_id: str, reveal: bool) -> None:
             course.check_reveal_allowed(project, vid, reveal)
             course.generate_feedback(project, vid, reveal)
             course.release_feedback(project, vid)
-        except (course.NbgraderError, ValueError) as e:
+        except (course.NbgraderError, ValueError, LookupError) as e:
             _fail(e)
         click.echo(f"已生成并发还反馈：{vid}" + ("（含参考答案）" if reveal else ""))
 
@@ -238,13 +270,14 @@ def sheet_template(lazy, exam_id: str, file: str) -> None:
     """生成纸质答卷的录入表（编号 + 每题一列，填空题每空一列，主观题填得分）；A/B 卷每卷一个文件（文件名加 -A、-B）。"""
     from ..exam.answer_sheets import write_sheet_template
     from ..exam.keys import read_key
+    from ..exam.registry import require_exam
 
     project = lazy.get()
     path = Path(file)
     for label, vid in _variants(project, exam_id):
         target = path.with_name(f"{path.stem}-{label}{path.suffix}") if label else path
         try:
-            write_sheet_template(read_key(project.exams_dir, vid), target)
-        except FileNotFoundError as e:
+            write_sheet_template(read_key(project.exams_dir, require_exam(project, vid)), target)
+        except (FileNotFoundError, LookupError) as e:
             _fail(e)
         click.echo(f"已生成答题卡录入表：{target}" + (f"（{label} 卷，记入时用 qingfeng mark {vid} --sheets {target.name}）" if label else ""))

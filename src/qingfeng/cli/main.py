@@ -27,7 +27,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     "cases": ("qingfeng.cli.cases", "cases", "案例库：校验、导入导出 Excel 表。"),
     "demo": ("qingfeng.cli.stats", "demo", "生成一个模拟数据的演示项目（5 个单位、n 名模拟考生），并输出完整的统计报告。"),
     "exam": ("qingfeng.cli.exam", "exam", "考试：组卷、发布、收卷、自动评分、反馈。"),
-    "mark": ("qingfeng.cli.mark", "mark", "不运行考生代码，静态读取全部已收试卷的客观题作答并评分，写入 nbgrader 成绩库。"),
+    "mark": ("qingfeng.cli.mark", "mark", "不运行考生代码，静态读取全部已收试卷的客观题作答并评分，写入 nbgrader 成绩库（A/B 卷逐卷评分）。"),
     "progress": ("qingfeng.cli.progress", "progress", "学员进度：汇总全班的练习记录。"),
     "setup": ("qingfeng.cli.setup", "setup", "检查案例库和题库，生成样卷并登记到 nbgrader 成绩库。"),
     "stats": ("qingfeng.cli.stats", "stats", "全单位考试统计：按单位、按题目、按风险类别；输出 Excel、HTML 报告、PNG 图表和 CSV。"),

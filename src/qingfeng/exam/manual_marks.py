@@ -84,14 +84,23 @@ def _comment_ids(con: sqlite3.Connection, exam_id: str) -> dict[tuple[str, str],
 
 
 def check_marks(project: Project, exam_id: str, marks: list[Mark]):
-    """([(assignment id, grade id, comment id, score, comment)], errors) — nothing is written."""
+    """([(assignment id, grade id, comment id, score, comment)], errors) — nothing is written.
+
+    An exam that was never built raises :class:`.registry.UnknownExam` (one Chinese line); everything
+    about single marks comes back as errors naming the row and column.
+    """
+    from .registry import require_exam
+
+    variants = exam_variants(project, exam_id)
+    for _, vid in variants:
+        require_exam(project, vid)
     db = project.exams_dir / "gradebook.db"
     if not db.is_file():
         return [], [RowError(None, "", f"成绩库 {db} 不存在：请先 qingfeng exam build 并收卷评分")]
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         papers = []
-        for label, vid in exam_variants(project, exam_id):
+        for label, vid in variants:
             key = read_key(project.exams_dir, vid)
             hand = {k.entry.item_id for k in key.items if k.entry.type in ("简答", "论述")}
             by_label = {lab: iid for iid, lab in item_labels(key).items()}
@@ -104,7 +113,7 @@ def check_marks(project: Project, exam_id: str, marks: list[Mark]):
             errors.append(RowError(m.row, m.column, text))
         paper = next((p for p in papers if m.student in p[3]), None)
         if paper is None:
-            err(f"考生“{m.student}”没有交卷记录（试卷 {exam_id}）：请核对编号，或先收卷并运行 qingfeng mark")
+            err(f"试卷 {exam_id} 没有考生“{m.student}”的已评分答卷：请核对编号，或先收卷并运行 qingfeng mark {exam_id}")
             continue
         vid, hand, by_label, grades, comments = paper
         item = by_label.get(m.item, m.item)

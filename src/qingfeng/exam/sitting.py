@@ -80,22 +80,34 @@ def exam_variants(project: Project, exam_id: str) -> list[tuple[str, str]]:
 
 
 def build_sitting(project: Project, blueprint: str, exam_id: str, k: int, seed: int = 0,
-                  deadline: dt.datetime | None = None):
-    """Draw k variants and build each as its own nbgrader assignment; returns (Sitting, [BuiltExam], VariantDraw)."""
+                  deadline: dt.datetime | None = None, force: bool = False):
+    """Draw k variants and build each as its own nbgrader assignment; returns (Sitting, [BuiltExam], VariantDraw).
+
+    Every variant is checked (id, deadline, already released or marked) before any is written,
+    so a refusal never leaves half a sitting; ``force`` is passed on to each build as for one paper.
+    """
     from ..bank import load_bank
     from ..cases import load_library
     from . import course
     from .blueprint import load_blueprint
+    from .registry import rebuild_blocker
+    from .schedule import check_deadline
     from .variants import draw_variants, item_history, variant_labels
 
     check_exam_id(exam_id)
     labels = variant_labels(k)
     ids = {label: variant_id(exam_id, label) for label in labels}
+    if deadline is not None:
+        check_deadline(deadline, allow_past=force)
+    blocked = [f"{vid} {why}" for vid in ids.values() if (why := rebuild_blocker(project, vid))]
+    if blocked and not force:
+        raise course.RebuildRefused(f"{'；'.join(blocked)}：重新组卷会替换答案文件，已交的答卷将按新答案评分。"
+                                    "如确需重新组卷，请加 --force（旧答案文件和源试卷会先存档到 exams/keys/archive/）")
     bp = load_blueprint(course.blueprint_path(project, blueprint))
     bank = load_bank(project.bank_dir, {c.id for c in load_library(project.cases_dir).cases})
     history = item_history(project.exams_dir / "gradebook.db", exclude={exam_id, *ids.values()})
     draw = draw_variants(bp, bank, k, seed, history)
-    built = [course.build_exam(project, bp.name, ids[label], seed, deadline, paper=paper)
+    built = [course.build_exam(project, bp.name, ids[label], seed, deadline, force=force, allow_past=force, paper=paper)
              for label, paper in zip(labels, draw.papers)]
     old = read_sitting(project, exam_id)
     sitting = Sitting(exam_id, bp.name, seed, ids, draw.overlap, draw.balance, old.assignment if old else {})

@@ -102,3 +102,64 @@ def test_essay_hand_marking_in_formgrader_shows_the_rubric_and_saves(tmp_path, g
         score.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / f"formgrader-{gradebook_backend}.png"))
     assert saved == (4, "要点基本齐全")
+
+
+def test_essay_marking_notebook_in_jupyterlab(tmp_path):
+    """The marking notebook in a real JupyterLab: rubric checkboxes add up, 保存本题评分 writes the gradebook."""
+    import json
+    import shutil
+    import sqlite3
+
+    import yaml
+
+    from qingfeng.demo.simulate import write_submission
+    from qingfeng.exam import course
+    from qingfeng.exam.fast_marking import mark_exam
+    from qingfeng.project import find_project
+
+    from .exam_course import copy_project
+
+    SHOTS.mkdir(exist_ok=True)
+    project = find_project(copy_project(tmp_path / "proj"))
+    exam = "2026-q4"
+    course.build_exam(project, "yumin-sample", exam)
+    course.generate(project, exam)
+    released = json.loads((project.exams_dir / "release" / exam / f"{exam}.ipynb").read_text(encoding="utf-8"))
+    answers = yaml.safe_load((REPO / "tests" / "data" / "essays" / "answers.yaml").read_text(encoding="utf-8"))["answers"]
+    for n, a in enumerate(a for a in answers if a["item"] == "YM-JD-01"):
+        write_submission(released, project.exams_dir, exam, f"k{n:02d}", {}, {"YM-JD-01": a["text"]})
+    mark_exam(project, exam)
+    (project.root / "grading").mkdir(exist_ok=True)
+    shutil.copy(REPO / "grading" / "简答论述评分.ipynb", project.root / "grading" / "简答论述评分.ipynb")
+    with jupyterlab(project.root, tmp_path) as (base, token), browser() as b:
+        page = b.new_page(viewport={"width": 1400, "height": 1100})
+        page.goto(f"{base}/lab/tree/{quote('grading/简答论述评分.ipynb')}?token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-mod-idle", timeout=60_000, state="attached")
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        for _ in range(2):
+            page.keyboard.press("Shift+Enter")
+            page.wait_for_timeout(300)
+        first = page.locator(".widget-vbox", has_text="k00").last
+        try:
+            first.wait_for(timeout=120_000)
+        except Exception:
+            page.screenshot(path=str(SHOTS / "essay-marking-failed.png"), full_page=True)
+            raise
+        assert "评分建议（仅供参考，不会自动记分）" in first.inner_text()
+        first.locator("input[type=checkbox]").nth(0).check()
+        first.locator("input[type=checkbox]").nth(2).check()
+        page.wait_for_timeout(500)
+        assert first.locator("input[type=number]").input_value() == "2"
+        page.locator(".widget-vbox", has_text="评分要点").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "essay-marking.png"), full_page=False)
+        page.locator("button", has_text="保存本题评分").click()
+        page.get_by_text("已保存 1 份的得分").wait_for(timeout=30_000)
+        page.locator(".widget-vbox", has_text="k00").last.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "essay-marking-saved.png"), full_page=False)
+    con = sqlite3.connect(project.exams_dir / "gradebook.db")
+    marks = dict(con.execute("""SELECT sa.student_id, g.manual_score FROM grade g JOIN base_cell b ON b.id = g.cell_id
+                                JOIN submitted_notebook sn ON sn.id = g.notebook_id JOIN submitted_assignment sa ON sa.id = sn.assignment_id
+                                WHERE b.name = 'answer-YM-JD-01'""").fetchall())
+    con.close()
+    assert marks["k00"] == 2 and marks["k01"] is None

@@ -107,3 +107,18 @@ def test_distribution_and_thresholds(table):
     assert d["人数"].tolist() == [1, 0, 1, 3]
     strict = exam_summary(table, Thresholds(pass_share=0.8, excellent_share=1.0))
     assert strict.pass_rate == pytest.approx(0.2) and strict.excellent_rate == pytest.approx(0.2)
+
+
+def test_report_prints_group_sd_in_points_and_warns_about_alpha_for_few_candidates(table):
+    from qingfeng.stats.measures import ALPHA_MIN_N, alpha_caveat
+    from qingfeng.stats.report import _html, build_report, views
+
+    r = build_report(table, with_charts=False)
+    page = _html(r, views(r))
+    units = page.split("<h2>按单位</h2>")[1].split("</table>")[0]
+    # 教育局: complete c, d, e with totals 3, 0, 3 → sd √3 = 1.73 points, never "173.2%"
+    assert "<td>1.73</td>" in units and "173.2%" not in units
+    assert "%" in units  # 参考率 and 及格率 stay shares
+    assert any("少于 30 人" in n and "仅供参考" in n for n in r.notes)
+    assert "仅供参考" in dict(r.summary.rows())["信度 Cronbach's α（CIC）"]
+    assert alpha_caveat(ALPHA_MIN_N) == "" and alpha_caveat(ALPHA_MIN_N - 1)

@@ -47,7 +47,7 @@ def test_gradebook_table_counts_absent_pending_late(demo):
 
 def test_workbook_has_one_chinese_sheet_per_view(files):
     wb = openpyxl.load_workbook(next(files.glob("*.xlsx")))
-    assert wb.sheetnames == ["说明", "总体", "分数分布", "按单位", "按部门", "按岗位", "按题目", "按风险类别", "单位×风险类别"]
+    assert wb.sheetnames == ["说明", "总体", "分数分布", "按单位", "按部门", "按岗位", "按题目", "按风险类别", "单位×风险类别", "考生成绩"]
     assert SIMULATED_NOTE in [c.value for c in wb["说明"]["A"]]
     heads = [c.value for c in wb["按题目"][1]]
     assert heads[:4] == ["题号", "题目编号", "题型", "满分"] and "区分度" in heads and "最多人选的错误选项" in heads
@@ -91,3 +91,16 @@ def test_plain_score_table_feeds_the_same_statistics(demo, tmp_path):
     bad.write_text("编号," + ",".join(t.items.index) + "\nx1," + ",".join(["999"] + ["1"] * 59) + "\n", encoding="utf-8")
     _, errors = load_plain_table(bad, t.items, t.roster, EXAM, t.title)
     assert any("超出范围" in str(e) and "第 2 行" in str(e) for e in errors)
+
+
+def test_workbook_lists_every_candidate_with_totals_from_the_gradebook(files, demo):
+    t = load_gradebook(demo, EXAM)
+    ws = openpyxl.load_workbook(next(files.glob("*.xlsx")))["考生成绩"]
+    heads = [c.value for c in ws[1]]
+    rows = {r[0]: dict(zip(heads, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == set(t.roster.index)
+    for sid in t.absent:
+        assert rows[sid]["缺考"] == "是" and rows[sid]["总分"] is None
+    for sid, scores in t.scores.iterrows():
+        assert rows[sid]["总分"] == pytest.approx(round(scores.sum(), 2))
+        assert rows[sid]["待评题数"] == int(scores.isna().sum())

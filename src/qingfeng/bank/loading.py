@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from ..yaml_files import safe_load
 from .model import DEFAULT_MULTI_RULE, Blank, Item, RubricPoint
 from .validation import BankProblem, check_item_mapping, check_items
 
@@ -54,7 +55,8 @@ def item_from_mapping(d: dict, file: str) -> Item:
     else:
         key_t = ()
     blanks = tuple(Blank(tuple(str(a) for a in _tuple(b.get("accept"))), float(b.get("points", 0))) for b in d.get("blanks") or [])
-    rubric = tuple(RubricPoint(str(r.get("point", "")), float(r.get("points", 0))) for r in d.get("rubric") or [])
+    rubric = tuple(RubricPoint(str(r.get("point", "")), float(r.get("points", 0)),
+                               tuple(str(k).strip() for k in r.get("keywords") or ())) for r in d.get("rubric") or [])
     points = sum(b.points for b in blanks) if kind == "填空" else float(d.get("points", 0) or 0)
     return Item(
         id=str(d["id"]), type=kind, stem=str(d.get("stem", "")), points=points,
@@ -82,7 +84,7 @@ def load_bank(bank_dir: Path, case_ids: set[str] | None = None) -> Bank:
     for path in sorted(bank_dir.glob("*.yaml")):
         name = path.name
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             where = f"第 {mark.line + 1} 行" if mark else ""

@@ -27,6 +27,8 @@ class Blank:
 class RubricPoint:
     point: str
     points: float
+    # key terms a good answer uses for this point, each "term|synonym|…" (marking aid only; see bank README)
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

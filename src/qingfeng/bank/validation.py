@@ -46,6 +46,9 @@ def check_item_mapping(raw: object, file: str, n: int) -> list[BankProblem]:
     for i, r in enumerate(raw.get("rubric") or [] if isinstance(raw.get("rubric"), list) else [], start=1):
         if not isinstance(r, dict) or not isinstance(r.get("points", 0), (int, float)):
             out.append(BankProblem(file, item, f"rubric[{i}]", "每个要点应有 point 文字和数字 points"))
+        elif r.get("keywords") is not None and (not isinstance(r["keywords"], list)
+                                               or any(not isinstance(k, str) or not k.strip("| ") for k in r["keywords"])):
+            out.append(BankProblem(file, item, f"rubric[{i}].keywords", "应为关键词列表，每项是一个词或用 | 分隔的同义词，如 [教育|学习, 思想防线]"))
     if raw.get("points") is not None and not isinstance(raw["points"], (int, float)):
         out.append(BankProblem(file, item, "points", f"分值“{raw['points']}”应为数字"))
     return out

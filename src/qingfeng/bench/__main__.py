@@ -7,12 +7,13 @@ from pathlib import Path
 
 from ..project import find_project
 from .backends import run_backend_bench
+from .cli_startup import run_cli_bench
 from .feedback import run_feedback_bench
 from .imports import ImportBench, run_import_bench
 from .marking import run_marking_bench
 from .statistics import run_stats_bench
 
-BENCHES = ("feedback", "stats", "marking", "backends", "imports")
+BENCHES = ("cli", "feedback", "stats", "marking", "backends", "imports")
 
 
 def main() -> None:
@@ -21,10 +22,13 @@ def main() -> None:
     parser.add_argument("--nbgrader-sample", type=int, default=20, help="用 nbgrader autograde 计时的份数（默认 20）")
     parser.add_argument("--import-rows", type=int, default=50_000, help="导入基准的行数（默认 50000）")
     parser.add_argument("--only", choices=BENCHES, action="append",
-                        help="只运行某一项（可重复）：feedback 练习反馈、stats 统计、marking 评分、backends 成绩库后端对比、imports 五万行导入")
+                        help="只运行某一项（可重复）：cli 命令行启动、feedback 练习反馈、stats 统计、marking 评分、backends 成绩库后端对比、imports 五万行导入")
+    parser.add_argument("--cli-only", action="store_true", help="只测命令行启动时间")
     args = parser.parse_args()
-    chosen = set(args.only or BENCHES)
+    chosen = {"cli"} if args.cli_only else set(args.only or BENCHES)
     project = find_project()
+    if "cli" in chosen:
+        print("\n".join(run_cli_bench(project).lines()))
     if "feedback" in chosen:
         with tempfile.TemporaryDirectory() as tmp:
             print("\n".join(run_feedback_bench(project, Path(tmp) / "progress.sqlite").lines()))

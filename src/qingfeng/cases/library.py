@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from ..yaml_files import safe_load
 from .model import Case, case_from_dict
 from .validation import Problem, check_duplicates, validate_case, validate_mapping
 
@@ -47,7 +48,7 @@ def load_library(cases_dir: Path) -> LoadedLibrary:
     for path in sorted(cases_dir.glob("*.yaml")):
         name = path.name
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = safe_load(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError:
             lib.problems.append(Problem(name, "(整个文件)", "不是 UTF-8 编码的文本文件"))
             continue

@@ -1,11 +1,17 @@
-"""``qingfeng exam …``: build, release, collect, autograde, feedback."""
+"""``qingfeng exam …``: build, release, collect, autograde, feedback, grade, export, print.
+
+Heavy modules (nbgrader, nbformat, pandas, python-docx) are imported inside
+the commands, so ``qingfeng exam --help`` starts in a fraction of a second.
+An A/B sitting (``build --variants 2``) is addressed by its exam id; release,
+collect and autograde then act on every variant.
+"""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
-from ..exam import course
 from ..exam.blueprint import BlueprintError
-from ..exam.schedule import parse_local, show
 
 
 def _fail(e: Exception):
@@ -17,56 +23,107 @@ def exam() -> None:
     """考试：组卷、发布、收卷、自动评分、反馈。"""
 
 
+def _variants(project, exam_id: str) -> list[tuple[str, str]]:
+    from ..exam.sitting import exam_variants
+
+    return exam_variants(project, exam_id)
+
+
 @exam.command("build")
 @click.argument("blueprint")
-@click.option("--id", "exam_id", required=True, help="试卷编号（nbgrader 作业名），如 2026-q4-a")
-@click.option("--seed", type=int, default=0, show_default=True, help="随机种子：同一种子得到同一份试卷，不同种子得到 A/B 卷")
+@click.option("--id", "exam_id", required=True, help="试卷编号（nbgrader 作业名），如 2026-q4")
+@click.option("--seed", type=int, default=0, show_default=True, help="随机种子：同一种子得到同一份试卷")
+@click.option("--variants", type=int, default=1, show_default=True,
+              help="变体数：2 即 A/B 卷（编号 ID-a、ID-b），各卷题目互不重复、类别题型分值计分规则相同")
 @click.option("--deadline", default=None, help="截止时间（北京时间），如 \"2026-12-01 17:00\"")
 @click.option("--force", is_flag=True, help="重新组卷一份已发布、已收卷或已评分的试卷（旧答案文件和源试卷先存档到 exams/keys/archive/），"
                                             "或接受已经过去的截止时间（补录已结束的考试）")
 @click.pass_obj
-def build(lazy, blueprint: str, exam_id: str, seed: int, deadline: str | None, force: bool) -> None:
+def build(lazy, blueprint: str, exam_id: str, seed: int, variants: int, deadline: str | None, force: bool) -> None:
     """按组卷方案 BLUEPRINT 从题库抽题，生成 nbgrader 源试卷 exams/source/ID/ID.ipynb。"""
+    from ..exam import course
+    from ..exam.schedule import parse_local, show
+
     project = lazy.get()
     try:
         due = parse_local(deadline) if deadline else None
-        built = course.build_exam(project, blueprint, exam_id, seed, due, force=force, allow_past=force)
+        if variants > 1:
+            from ..exam.sitting import build_sitting
+
+            sitting, built, draw = build_sitting(project, blueprint, exam_id, variants, seed, due, force=force)
+        else:
+            built, draw = [course.build_exam(project, blueprint, exam_id, seed, due, force=force, allow_past=force)], None
     except (BlueprintError, ValueError) as e:
         _fail(e)
-    p = built.paper
-    for f in built.archived:
-        click.echo(f"已存档旧版本：{f.relative_to(project.root)}")
-    click.echo(f"已生成试卷 {exam_id}：{built.notebook.relative_to(project.root)}")
-    for s in p.sections:
-        click.echo(f"  {s.heading}：{len(s.items)} 题，{s.points:g} 分")
-    click.echo(f"  满分 {p.total:g} 分；截止时间 {show(due) if due else ('沿用原截止时间' if built.archived else '未设定')}；"
-               f"答案文件 {built.key.relative_to(project.root)}（不随试卷发布，已记录校验值）")
+    for b in built:
+        p = b.paper
+        for f in b.archived:
+            click.echo(f"已存档旧版本：{f.relative_to(project.root)}")
+        click.echo(f"已生成试卷 {b.exam_id}：{b.notebook.relative_to(project.root)}")
+        for s in p.sections:
+            click.echo(f"  {s.heading}：{len(s.items)} 题，{s.points:g} 分")
+        click.echo(f"  满分 {p.total:g} 分；截止时间 {show(due) if due else ('沿用原截止时间' if b.archived else '未设定')}；"
+                   f"答案文件 {b.key.relative_to(project.root)}（不随试卷发布，已记录校验值）")
+    if draw is not None:
+        click.echo(f"A/B 卷考试 {exam_id}：{'、'.join(f'{k} 卷 {v}' for k, v in sitting.variants.items())}")
+        if draw.overlap:
+            for heading, ids in draw.overlap.items():
+                click.echo(f"  题库不足，{heading}有 {len(ids)} 道题出现在多份变体中：{'、'.join(ids)}")
+        else:
+            click.echo("  各变体题目互不重复。")
+        click.echo(f"  {draw.balance}")
+        click.echo(f"  下一步：qingfeng exam assign {exam_id}（按座位顺序）或 qingfeng exam assign {exam_id} 名单.xlsx（按“试卷”列）")
+
+
+@exam.command("assign")
+@click.argument("exam_id")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.pass_obj
+def assign(lazy, exam_id: str, file: str | None) -> None:
+    """A/B 卷：分配每位考生的变体。给 FILE（编号 + 试卷/变体/卷别 列）按表分配，否则按名单顺序（座位顺序）A、B 交替。"""
+    from ..exam.sitting import assign_variants
+
+    sitting, errors = assign_variants(lazy.get(), exam_id, Path(file) if file else None)
+    if errors:
+        for e in errors:
+            click.echo(f"{Path(file).name + '：' if file else ''}{e}", err=True)
+        raise click.ClickException(f"共 {len(errors)} 处错误，变体分配未改变")
+    for label, vid in sitting.variants.items():
+        who = sitting.candidates(label)
+        click.echo(f"{label} 卷（{vid}）：{len(who)} 人：{'、'.join(who[:12])}{'……' if len(who) > 12 else ''}")
 
 
 @exam.command("release")
 @click.argument("exam_id")
 @click.pass_obj
 def release(lazy, exam_id: str) -> None:
-    """生成考生版试卷（去掉评分代码和评分要点）并发布。"""
+    """生成考生版试卷（去掉评分代码和评分要点）并发布；A/B 卷发布每份变体。"""
+    from ..exam import course
+
     project = lazy.get()
-    try:
-        course.generate(project, exam_id)
-        course.release(project, exam_id)
-    except (course.NbgraderError, LookupError) as e:
-        _fail(e)
-    click.echo(f"已发布试卷 {exam_id}：考生可在 JupyterLab 的 Assignments 面板中领取。")
+    for label, vid in _variants(project, exam_id):
+        try:
+            course.generate(project, vid)
+            course.release(project, vid)
+        except (course.NbgraderError, LookupError) as e:
+            _fail(e)
+        click.echo(f"已发布试卷 {vid}{f'（{label} 卷）' if label else ''}：考生可在 JupyterLab 的 Assignments 面板中领取。")
 
 
 @exam.command("collect")
 @click.argument("exam_id")
 @click.pass_obj
 def collect(lazy, exam_id: str) -> None:
-    """收取考生已提交的试卷。"""
-    try:
-        course.collect(lazy.get(), exam_id)
-    except (course.NbgraderError, LookupError) as e:
-        _fail(e)
-    click.echo(f"已收卷：{exam_id}")
+    """收取考生已提交的试卷（A/B 卷收取每份变体）。"""
+    from ..exam import course
+
+    project = lazy.get()
+    for _, vid in _variants(project, exam_id):
+        try:
+            course.collect(project, vid)
+        except (course.NbgraderError, LookupError) as e:
+            _fail(e)
+        click.echo(f"已收卷：{vid}")
 
 
 @exam.command("autograde")
@@ -77,20 +134,24 @@ def collect(lazy, exam_id: str) -> None:
                    "沙箱结果不记入成绩库。需要 root")
 @click.pass_obj
 def autograde(lazy, exam_id: str, student: str | None, nbgrader_check: bool) -> None:
-    """客观题自动评分（含部分得分）：静态读取作答，不运行考生写的任何代码（与 qingfeng mark 相同）。"""
+    """客观题自动评分（含部分得分）：静态读取作答，不运行考生写的任何代码（与 qingfeng mark 相同）；A/B 卷逐卷评分。"""
+    from ..exam import course
     from .mark import print_report, report_unreadable
 
     project = lazy.get()
-    try:
-        report = course.autograde(project, exam_id, student)
-    except (LookupError, FileNotFoundError, ValueError) as e:
-        _fail(e)
-    print_report(report)
-    click.echo(f"自动评分完成：{exam_id}。简答、论述题请在 Formgrader 中人工评分。")
-    report_unreadable(project, exam_id)
-    if nbgrader_check:
-        _nbgrader_check(project, exam_id, student)
-    if report.problems:
+    failed = False
+    for _, vid in _variants(project, exam_id):
+        try:
+            report = course.autograde(project, vid, student)
+        except (LookupError, FileNotFoundError, ValueError) as e:
+            _fail(e)
+        print_report(report)
+        click.echo(f"自动评分完成：{vid}。简答、论述题请在 Formgrader 中人工评分。")
+        report_unreadable(project, vid)
+        if nbgrader_check:
+            _nbgrader_check(project, vid, student)
+        failed |= bool(report.problems)
+    if failed:
         raise SystemExit(1)
 
 
@@ -116,14 +177,17 @@ def _nbgrader_check(project, exam_id: str, student: str | None) -> None:
 @click.pass_obj
 def feedback(lazy, exam_id: str, reveal: bool) -> None:
     """生成并发还考生反馈：每题得分与评分说明；不含评分代码、答案（除非 --reveal）和评分要点。"""
+    from ..exam import course
+
     project = lazy.get()
-    try:
-        course.check_reveal_allowed(project, exam_id, reveal)
-        course.generate_feedback(project, exam_id, reveal)
-        course.release_feedback(project, exam_id)
-    except (course.NbgraderError, ValueError, LookupError) as e:
-        _fail(e)
-    click.echo(f"已生成并发还反馈：{exam_id}" + ("（含参考答案）" if reveal else ""))
+    for _, vid in _variants(project, exam_id):
+        try:
+            course.check_reveal_allowed(project, vid, reveal)
+            course.generate_feedback(project, vid, reveal)
+            course.release_feedback(project, vid)
+        except (course.NbgraderError, ValueError, LookupError) as e:
+            _fail(e)
+        click.echo(f"已生成并发还反馈：{vid}" + ("（含参考答案）" if reveal else ""))
 
 
 @exam.command("roster")
@@ -131,8 +195,6 @@ def feedback(lazy, exam_id: str, reveal: bool) -> None:
 @click.pass_obj
 def roster(lazy, file: str) -> None:
     """导入考生名单（.xlsx/.csv，表头：编号、姓名、单位、部门、岗位）到成绩库。"""
-    from pathlib import Path
-
     from ..exam.roster import import_roster
 
     project = lazy.get()
@@ -147,20 +209,58 @@ def roster(lazy, file: str) -> None:
 
 @exam.command("grade")
 @click.argument("exam_id")
-@click.argument("student")
-@click.argument("item_id")
-@click.argument("score", type=float)
-@click.option("--comment", default="", help="给考生的评语")
+@click.argument("marks", nargs=-1)
+@click.option("--file", "file", type=click.Path(dir_okay=False), default=None,
+              help="评分表（.xlsx/.csv）：编号 + 每题一列（列名写题号如 YM-JD-01 或 简答1），可加“简答1评语”列")
+@click.option("--comment", default="", help="给考生的评语（命令行给出的每个得分都用它）")
 @click.pass_obj
-def grade(lazy, exam_id: str, student: str, item_id: str, score: float, comment: str) -> None:
-    """录入简答、论述题的人工评分（也可在 Formgrader 中录入）。"""
-    from ..exam.course import set_manual_grade
+def grade(lazy, exam_id: str, marks: tuple[str, ...], file: str | None, comment: str) -> None:
+    """录入简答、论述题的人工评分：MARKS 为“考生编号 题号 得分”，可连续给多组；或用 --file 整表导入。
 
-    try:
-        set_manual_grade(lazy.get(), exam_id, student, item_id, score, comment)
-    except (ValueError, LookupError) as e:
-        _fail(e)
-    click.echo(f"已记录：{student} 第 {item_id} 题 {score:g} 分")
+    全部校验通过才写入（一次打开成绩库），任何一处错误则一个也不写，并指明行和列。
+    """
+    from ..exam.manual_marks import parse_triples, read_marks_table, record_marks
+
+    if bool(marks) == bool(file):
+        raise click.UsageError("请给出“考生编号 题号 得分”，或用 --file 给出评分表（二者选一）")
+    got, errors = read_marks_table(Path(file)) if file else parse_triples(marks, comment)
+    n = 0
+    if not errors:
+        n, errors = record_marks(lazy.get(), exam_id, got)
+    if errors:
+        for e in errors:
+            click.echo(f"{Path(file).name + '：' if file else ''}{e}", err=True)
+        raise click.ClickException(f"共 {len(errors)} 处错误，没有记录任何得分")
+    if len(got) == 1:
+        m = got[0]
+        click.echo(f"已记录：{m.student} 第 {m.item} 题 {float(m.score):g} 分")
+    else:
+        click.echo(f"已记录 {n} 个得分（试卷 {exam_id}）")
+
+
+@exam.command("export")
+@click.argument("exam_id")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_obj
+def export(lazy, exam_id: str, file: str) -> None:
+    """导出成绩表（.xlsx 或 .csv）：每位考生一行，含变体、总分、各部分小计、每题得分、是否迟交、缺考；每个单位一张表。"""
+    from ..exam.grade_export import export_grades
+
+    n = export_grades(lazy.get(), exam_id, Path(file))
+    click.echo(f"已导出 {n} 名考生的成绩：{file}")
+
+
+@exam.command("print")
+@click.argument("exam_id")
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="输出文件夹（默认 exams/printed/，不进入 git）")
+@click.pass_obj
+def print_cmd(lazy, exam_id: str, out: str | None) -> None:
+    """打印用 Word 试卷（.docx）：每份变体一份考生卷（末页为答题卡）和一份评分用卷（含答案、解析、评分要点）。"""
+    from ..exam.printed import print_exam
+
+    project = lazy.get()
+    for f in print_exam(project, exam_id, Path(out) if out else None):
+        click.echo(f"已生成：{f}")
 
 
 @exam.command("sheet-template")
@@ -168,16 +268,17 @@ def grade(lazy, exam_id: str, student: str, item_id: str, score: float, comment:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.pass_obj
 def sheet_template(lazy, exam_id: str, file: str) -> None:
-    """生成纸质答卷的录入表（编号 + 每题一列，填空题每空一列，主观题填得分）。"""
-    from pathlib import Path
-
+    """生成纸质答卷的录入表（编号 + 每题一列，填空题每空一列，主观题填得分）；A/B 卷每卷一个文件（文件名加 -A、-B）。"""
     from ..exam.answer_sheets import write_sheet_template
     from ..exam.keys import read_key
-
     from ..exam.registry import require_exam
 
-    try:
-        write_sheet_template(read_key(lazy.get().exams_dir, require_exam(lazy.get(), exam_id)), Path(file))
-    except (FileNotFoundError, LookupError) as e:
-        _fail(e)
-    click.echo(f"已生成答题卡录入表：{file}")
+    project = lazy.get()
+    path = Path(file)
+    for label, vid in _variants(project, exam_id):
+        target = path.with_name(f"{path.stem}-{label}{path.suffix}") if label else path
+        try:
+            write_sheet_template(read_key(project.exams_dir, require_exam(project, vid)), target)
+        except (FileNotFoundError, LookupError) as e:
+            _fail(e)
+        click.echo(f"已生成答题卡录入表：{target}" + (f"（{label} 卷，记入时用 qingfeng mark {vid} --sheets {target.name}）" if label else ""))

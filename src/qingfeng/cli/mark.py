@@ -17,17 +17,30 @@ from ..exam.fast_marking import mark_exam
               help="考生既有在线提交又有答题卡记录时以哪份为准：sheet（答题卡）或 online（在线提交）；选定后记录下来，以后的评分都照此办理")
 @click.pass_obj
 def mark(lazy, exam_id: str, workers: int | None, sheets: str | None, prefer: str | None) -> None:
-    """不运行考生代码，静态读取全部已收试卷的客观题作答并评分，写入 nbgrader 成绩库。"""
+    """不运行考生代码，静态读取全部已收试卷的客观题作答并评分，写入 nbgrader 成绩库（A/B 卷逐卷评分）。"""
     from ..exam.registry import require_exam
+    from ..exam.sitting import exam_variants
 
     project = lazy.get()
     start = time.perf_counter()
-    require_exam(project, exam_id)
+    variants = exam_variants(project, exam_id)
     if sheets:
+        require_exam(project, exam_id)
         _mark_sheets(project, exam_id, sheets, start, prefer)
         return
     if prefer:
         raise click.UsageError("--prefer 只与 --sheets 一起使用")
+    failed = False
+    for label, vid in variants:
+        require_exam(project, vid)
+        if label:
+            click.echo(f"{label} 卷（{vid}）：")
+        failed |= _mark_one(project, vid, workers, time.perf_counter())
+    if failed:
+        raise SystemExit(1)
+
+
+def _mark_one(project, exam_id: str, workers: int | None, start: float) -> bool:
     from ..exam.fast_marking import discover
     from ..exam.sheet_choices import paper_students
 
@@ -42,8 +55,7 @@ def mark(lazy, exam_id: str, workers: int | None, sheets: str | None, prefer: st
     print_report(report)
     click.echo(f"已评分 {len(report.marked)} 份，未评分 {len(report.problems)} 份，用时 {took:.1f} 秒。简答、论述题请在 Formgrader 中人工评分。")
     report_unreadable(project, exam_id)
-    if report.problems:
-        raise SystemExit(1)
+    return bool(report.problems)
 
 
 def print_report(report) -> None:

@@ -53,3 +53,8 @@ def verify_cmd(cert_id: str, paths: tuple[str, ...]) -> None:
     click.echo(message)
     if not ok:
         raise SystemExit(1)
+
+
+from .progress_hub import gather_hub  # noqa: E402  (light: click only)
+
+progress.add_command(gather_hub)

@@ -9,6 +9,7 @@ from tqdm import tqdm
 from ..stats.data import load_gradebook, load_plain_table
 from ..stats.measures import Thresholds
 from ..stats.report import build_report, write_report
+from ..exam.sitting import read_sitting
 
 
 def _thresholds(project, pass_: float | None, excellent: float | None) -> Thresholds:
@@ -40,16 +41,43 @@ def load_table(project, exam_id: str, table: str | None):
 def stats(lazy, exam_id: str, out: str, table: str | None, pass_: float | None, excellent: float | None) -> None:
     """全单位考试统计：按单位、按题目、按风险类别；输出 Excel、HTML 报告、PNG 图表和 CSV。"""
     project = lazy.get()
+    th = _thresholds(project, pass_, excellent)
+    sitting = read_sitting(project, exam_id)
+    if sitting is not None and not table:
+        _sitting_stats(project, sitting, th, Path(out))
+        return
     try:
         t = load_table(project, exam_id, table)
     except (FileNotFoundError, LookupError) as e:
         raise click.ClickException(str(e)) from None
-    report = build_report(t, _thresholds(project, pass_, excellent))
+    report = build_report(t, th)
     files = write_report(report, Path(out))
     for note in report.notes:
         click.echo(note)
     for kind, path in files.items():
         click.echo(f"  {kind:12s} {path}")
+
+
+def _sitting_stats(project, sitting, th: Thresholds, out: Path) -> None:
+    """An A/B sitting: the combined report in OUT, each variant's own report in OUT/<变体>卷/."""
+    from ..stats.sitting_report import build_sitting_report
+
+    simulated = bool(project.config().get("demo", {}).get("simulated"))
+    tables = []
+    for label, vid in sitting.variants.items():
+        t = load_gradebook(project, vid)
+        t.simulated = simulated
+        tables.append((label, t))
+    combined = build_sitting_report(tables, sitting.exam_id, th)
+    files = write_report(combined, out)
+    click.echo(f"A/B 卷考试 {sitting.exam_id}（{len(tables)} 份变体，合并统计）：")
+    for note in combined.notes:
+        click.echo(note)
+    for kind, path in files.items():
+        click.echo(f"  {kind:12s} {path}")
+    for label, t in tables:
+        variant_files = write_report(build_report(t, th), out / f"{label}卷")
+        click.echo(f"{label} 卷（{t.exam_id}）：{variant_files['html']}")
 
 
 @click.command("demo")

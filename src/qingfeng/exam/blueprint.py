@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from ..yaml_files import safe_load
 from ..bank.model import ITEM_TYPES
 
 __all__ = ["BlueprintError", "Section", "Blueprint", "load_blueprint"]
@@ -63,7 +64,7 @@ def load_blueprint(path: Path) -> Blueprint:
     if not path.is_file():
         raise BlueprintError(f"找不到组卷方案文件 {path}")
     try:
-        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+        d = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         raise BlueprintError(f"{path.name}：YAML 格式错误：{getattr(e, 'problem', e)}") from None
     if not isinstance(d, dict) or not isinstance(d.get("sections"), list) or not d["sections"]:

@@ -64,8 +64,8 @@ def source_notebook(project: Project, exam_id: str) -> Path:
 
 
 def build_exam(project: Project, blueprint: str, exam_id: str, seed: int = 0, deadline: dt.datetime | None = None,
-               force: bool = False, allow_past: bool = False) -> BuiltExam:
-    """Draw the paper, write the nbgrader source notebook and the key file, register it.
+               force: bool = False, allow_past: bool = False, paper: Paper | None = None) -> BuiltExam:
+    """Draw the paper (or take ``paper``, one variant of an A/B sitting), write the source notebook and key, register it.
 
     Everything is checked before anything is written: the id, the deadline (a
     past one only with ``allow_past``), the blueprint and bank, and whether the
@@ -78,9 +78,10 @@ def build_exam(project: Project, blueprint: str, exam_id: str, seed: int = 0, de
         raise BlueprintError(str(e)) from None
     if deadline is not None:
         check_deadline(deadline, allow_past=allow_past)
-    bp = load_blueprint(blueprint_path(project, blueprint))
-    case_ids = {c.id for c in load_library(project.cases_dir).cases}
-    paper = build_paper(bp, load_bank(project.bank_dir, case_ids), seed)
+    if paper is None:
+        bp = load_blueprint(blueprint_path(project, blueprint))
+        case_ids = {c.id for c in load_library(project.cases_dir).cases}
+        paper = build_paper(bp, load_bank(project.bank_dir, case_ids), seed)
     notebook = render_notebook(paper, exam_id, deadline)
     notebook.metadata["qingfeng"]["build"] = uuid.uuid4().hex  # submissions of an older build are not marked against this key
     blocker = rebuild_blocker(project, exam_id)

@@ -10,11 +10,12 @@ import random
 from dataclasses import dataclass, replace
 
 from ..bank import Bank, Item
-from ..bank.model import BLANK_MARK, Blank, RubricPoint
+from ..bank.model import BLANK_MARK, Blank
 from .blueprint import Blueprint, BlueprintError, Section
 from .scoring import KeyEntry
 
-__all__ = ["PaperItem", "PaperSection", "Paper", "build_paper", "SECTION_NUMERALS", "item_label"]
+__all__ = ["PaperItem", "PaperSection", "Paper", "build_paper", "assemble_section", "check_bank", "section_where", "eligible",
+           "SECTION_NUMERALS", "item_label"]
 
 SECTION_NUMERALS = "一二三四五六七八九十"
 
@@ -71,7 +72,7 @@ class Paper:
         return sum(s.points for s in self.sections)
 
 
-def _eligible(bank: Bank, sec: Section) -> list[Item]:
+def eligible(bank: Bank, sec: Section) -> list[Item]:
     out = []
     for it in bank.items.values():
         if it.type != sec.type:
@@ -95,7 +96,7 @@ def _draw(bank: Bank, sec: Section, where: str, rng: random.Random, used: set[st
         if wrong:
             raise BlueprintError(f"{where}：这些题目不是{sec.type}题：{'、'.join(wrong)}")
         return [(bank.items[i], "") for i in sec.items]
-    pool = [i for i in _eligible(bank, sec) if i.id not in used]
+    pool = [i for i in eligible(bank, sec) if i.id not in used]
     if not sec.quotas:
         if len(pool) < sec.count:
             raise BlueprintError(f"{where}：需要 {sec.count} 道{sec.type}题，题库中符合条件的只有 {len(pool)} 道")
@@ -120,7 +121,7 @@ def _with_points(it: Item, each: float | None) -> Item:
         return replace(it, points=each, blanks=tuple(Blank(b.accept, each / n) for b in it.blanks))
     if it.rubric:
         scale = each / it.points
-        return replace(it, points=each, rubric=tuple(RubricPoint(r.point, r.points * scale) for r in it.rubric))
+        return replace(it, points=each, rubric=tuple(replace(r, points=r.points * scale) for r in it.rubric))
     return replace(it, points=each)
 
 
@@ -138,27 +139,41 @@ def _shuffle_options(it: Item, rng: random.Random, shuffle: bool):
 
 def build_paper(blueprint: Blueprint, bank: Bank, seed: int = 0) -> Paper:
     """Draw the paper; raises :class:`BlueprintError` (Chinese) when the bank cannot satisfy it."""
-    if bank.problems:
-        raise BlueprintError(f"题库有 {len(bank.problems)} 处错误，请先运行 qingfeng bank validate 修正")
+    check_bank(bank)
     rng = random.Random(seed)
     used: set[str] = set()
     sections = []
     for n, sec in enumerate(blueprint.sections):
-        where = f"组卷方案“{blueprint.name}”第 {n + 1} 部分（{sec.title}）"
-        drawn = [(_with_points(it, sec.points_each), tag) for it, tag in _draw(bank, sec, where, rng, used)]
-        if blueprint.shuffle_items and not sec.items:
-            rng.shuffle(drawn)
+        drawn = _draw(bank, sec, section_where(blueprint, n), rng, used)
         used |= {it.id for it, _ in drawn}
-        total = sum(it.points for it, _ in drawn)
-        if abs(total - sec.points) > 1e-6:
-            raise BlueprintError(f"{where}：所选题目共 {total:g} 分，与本部分规定的 {sec.points:g} 分不符（可用 points_each 统一每题分值）")
-        items = []
-        for k, (it, tag) in enumerate(drawn, start=1):
-            options, key, also = _shuffle_options(it, rng, blueprint.shuffle_options)
-            items.append(PaperItem(k, it, options, key, tag, also))
-        heading = f"{SECTION_NUMERALS[n]}、{sec.title}"
-        sections.append(PaperSection(heading, sec, tuple(items)))
+        sections.append(assemble_section(blueprint, n, drawn, rng))
     return Paper(blueprint, seed, tuple(sections))
+
+
+def check_bank(bank: Bank) -> None:
+    if bank.problems:
+        raise BlueprintError(f"题库有 {len(bank.problems)} 处错误，请先运行 qingfeng bank validate 修正")
+
+
+def section_where(blueprint: Blueprint, n: int) -> str:
+    return f"组卷方案“{blueprint.name}”第 {n + 1} 部分（{blueprint.sections[n].title}）"
+
+
+def assemble_section(blueprint: Blueprint, n: int, drawn: list[tuple[Item, str]], rng: random.Random) -> PaperSection:
+    """Section ``n`` of a paper from its drawn (bank item, quota tag) pairs: points, order, options, numbers."""
+    sec = blueprint.sections[n]
+    drawn = [(_with_points(it, sec.points_each), tag) for it, tag in drawn]
+    if blueprint.shuffle_items and not sec.items:
+        rng.shuffle(drawn)
+    total = sum(it.points for it, _ in drawn)
+    if abs(total - sec.points) > 1e-6:
+        raise BlueprintError(f"{section_where(blueprint, n)}：所选题目共 {total:g} 分，与本部分规定的 {sec.points:g} 分不符"
+                             "（可用 points_each 统一每题分值）")
+    items = []
+    for k, (it, tag) in enumerate(drawn, start=1):
+        options, key, also = _shuffle_options(it, rng, blueprint.shuffle_options)
+        items.append(PaperItem(k, it, options, key, tag, also))
+    return PaperSection(f"{SECTION_NUMERALS[n]}、{sec.title}", sec, tuple(items))
 
 
 def stem_with_blanks(it: Item) -> str:

@@ -11,6 +11,8 @@ sample statistics use n − 1):
 * skewness = n / ((n−1)(n−2)) · Σ((X−m)/s)³;  excess kurtosis as in Moodle/Excel KURT
 * Cronbach's alpha (Moodle's CIC) = k/(k−1) · (1 − Σ var(x_i) / var(X))
 * error ratio ER = √(1 − alpha);  standard error SE = ER · sd(X)
+* with fewer than ALPHA_MIN_N (30) fully marked candidates alpha is reported with a caveat:
+  its sampling error is then too large to judge a paper by (see ``alpha_caveat``)
 
 Item and test statistics use fully marked candidates only; totals, pass rates
 and unit rankings say how many were absent, pending or late.
@@ -26,7 +28,20 @@ from ..risk import CATEGORY_NAMES
 from .data import ScoreTable
 
 __all__ = ["Thresholds", "ExamSummary", "exam_summary", "distribution", "group_table", "item_table", "category_mastery",
-           "unit_category_matrix", "skewness", "kurtosis", "cronbach_alpha"]
+           "unit_category_matrix", "skewness", "kurtosis", "cronbach_alpha", "ALPHA_MIN_N", "alpha_caveat"]
+
+# Below this many fully marked candidates alpha is shown only with a caveat.  30 is the usual
+# rule of thumb for a correlation-type statistic: with fewer candidates one or two people move
+# alpha by more than the differences (0.6 vs 0.8) a reader would act on.
+ALPHA_MIN_N = 30
+
+
+def alpha_caveat(n: int) -> str:
+    """The Chinese caveat printed next to alpha for small groups ("" when n is large enough)."""
+    if n >= ALPHA_MIN_N:
+        return ""
+    return (f"统计基数只有 {n} 人（少于 {ALPHA_MIN_N} 人），信度 α、误差比和测量标准误的抽样误差很大，"
+            "一两名考生就能使 α 大幅变化，仅供参考，不宜据此评价试卷质量")
 
 
 @dataclass(frozen=True)
@@ -91,7 +106,8 @@ class ExamSummary:
                 ("待人工评分人数", self.pending), ("逾期提交人数", self.late), ("已全部评完人数（统计基数）", self.marked),
                 ("满分", self.max_total), ("平均分", num(self.mean)), ("中位数", num(self.median)), ("标准差", num(self.sd)),
                 ("偏度", num(self.skewness)), ("峰度", num(self.kurtosis)), ("及格率", pct(self.pass_rate)),
-                ("优秀率", pct(self.excellent_rate)), ("信度 Cronbach's α（CIC）", pct(self.alpha)),
+                ("优秀率", pct(self.excellent_rate)),
+                ("信度 Cronbach's α（CIC）", pct(self.alpha) + ("（人数少，仅供参考）" if alpha_caveat(self.marked) and self.alpha == self.alpha else "")),
                 ("误差比 ER", pct(self.error_ratio)), ("测量标准误 SE", num(self.standard_error))]
 
 

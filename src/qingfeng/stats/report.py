@@ -17,8 +17,8 @@ import pandas as pd
 from ..spreadsheet import write_frames
 from . import charts
 from .data import ScoreTable
-from .measures import (ExamSummary, Thresholds, category_mastery, distribution, exam_summary, group_table, item_table,
-                       unit_category_matrix)
+from .measures import (ExamSummary, Thresholds, alpha_caveat, category_mastery, distribution, exam_summary, group_table,
+                       item_table, unit_category_matrix)
 
 __all__ = ["Report", "build_report", "write_report", "SIMULATED_NOTE"]
 
@@ -38,6 +38,8 @@ class Report:
     categories: pd.Series
     unit_categories: pd.DataFrame
     charts: dict[str, bytes]
+    candidates: pd.DataFrame | None = None  # one row per candidate (the grade export's table)
+    variants: pd.DataFrame | None = None  # A/B sittings: one row per variant
 
     @property
     def notes(self) -> list[str]:
@@ -54,21 +56,31 @@ class Report:
             if not s.marked:
                 out.append("目前还没有全部评完的考生：总分、平均分、及格率、分数分布和单位排名暂缺；"
                            "题目统计和风险类别掌握程度按已评的题目计算（主观题评完后会变化）。")
+        if s.marked >= 2 and alpha_caveat(s.marked):
+            out.append(alpha_caveat(s.marked) + "。")
         return out
 
 
-def build_report(t: ScoreTable, th: Thresholds = Thresholds(), with_charts: bool = True) -> Report:
+def build_report(t: ScoreTable, th: Thresholds = Thresholds(), with_charts: bool = True,
+                 candidates: pd.DataFrame | None = None) -> Report:
+    from .candidates import candidate_frame
+
     summary = exam_summary(t, th)
     units = group_table(t, "单位", th)
-    items = item_table(t, th)
-    uc = unit_category_matrix(t)
-    made = {}
-    if with_charts and summary.marked:
-        made = {"histogram": charts.histogram(t.complete.sum(axis=1), t.max_total, th.pass_share, t.title),
-                "units": charts.unit_comparison(units, "单位", t.max_total),
-                "heatmap": charts.category_heatmap(uc), "items": charts.item_scatter(items)}
-    return Report(t, th, summary, distribution(t), units, group_table(t, "部门", th), group_table(t, "岗位", th), items,
-                  category_mastery(t), uc, made)
+    r = Report(t, th, summary, distribution(t), units, group_table(t, "部门", th), group_table(t, "岗位", th), item_table(t, th),
+               category_mastery(t), unit_category_matrix(t), {},
+               candidates if candidates is not None else candidate_frame([("", t)]))
+    if with_charts:
+        draw_charts(r)
+    return r
+
+
+def draw_charts(r: Report) -> None:
+    t, th = r.table, r.thresholds
+    if r.summary.marked:
+        r.charts = {"histogram": charts.histogram(t.complete.sum(axis=1), t.max_total, th.pass_share, t.title),
+                    "units": charts.unit_comparison(r.units, "单位", t.max_total),
+                    "heatmap": charts.category_heatmap(r.unit_categories), "items": charts.item_scatter(r.items)}
 
 
 def _pct(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
@@ -88,8 +100,14 @@ def views(r: Report) -> dict[str, pd.DataFrame]:
     summary = pd.DataFrame(r.summary.rows(), columns=["指标", "数值"])
     cats = r.categories.rename_axis("风险类别").reset_index()
     uc = r.unit_categories.rename_axis("单位").reset_index()
-    return {"总体": summary, "分数分布": r.distribution, "按单位": _round(r.units), "按部门": _round(r.departments),
+    out = {"总体": summary}
+    if r.variants is not None:
+        out["按变体"] = _round(r.variants)
+    out |= {"分数分布": r.distribution, "按单位": _round(r.units), "按部门": _round(r.departments),
             "按岗位": _round(r.posts), "按题目": _round(r.items), "按风险类别": cats, "单位×风险类别": uc}
+    if r.candidates is not None:
+        out["考生成绩"] = r.candidates
+    return out
 
 
 def write_report(r: Report, out: Path) -> dict[str, Path]:
@@ -114,11 +132,14 @@ def write_report(r: Report, out: Path) -> dict[str, Path]:
 
 
 def _html(r: Report, v: dict[str, pd.DataFrame]) -> str:
-    pct_cols = ["参考率", "及格率", "优秀率", "得分率", "标准差", "区分度", "区分效率", "占比", "掌握程度"]
+    # shares only: a group's 标准差 is in points (24.04 分), an item's 标准差 is a share of its full marks
+    pct_cols = ["参考率", "及格率", "优秀率", "占比", "掌握程度", "预计得分率"]
     blocks = [f"<h1>{html.escape(r.table.title)}（{html.escape(r.table.exam_id)}）考试统计</h1>"]
     blocks += [f"<p class='note'>{html.escape(n)}</p>" for n in r.notes]
     chart_for = {"总体": "histogram", "按单位": "units", "单位×风险类别": "heatmap", "按题目": "items"}
     for name, df in v.items():
+        if name == "考生成绩":
+            continue  # the per-candidate table is for the workbook; the page stays readable for thousands
         shown = df if name == "总体" else _pct(df, pct_cols if name != "按题目" else ["得分率", "标准差"])
         if name == "按风险类别" or name == "单位×风险类别":
             shown = _pct(df, list(df.columns[1:]))

@@ -1,0 +1,162 @@
+"""Hand marks for 简答/论述 recorded in bulk: many marks, one gradebook transaction.
+
+Marks come from the command line (``qingfeng exam grade EXAM c01 YM-JD-01 4 c02 …``),
+from an xlsx/csv table (编号 + one column per item, named by bank id or as
+people name it, 简答1; optional ``简答1评语`` columns), or from the marking
+notebook.  Everything is checked first — the candidate submitted, the item is
+a hand-marked item of their paper, the score is within 0～满分 — and written
+only if every mark is good: one error, nothing written, each error naming its
+row and column.  The gradebook is backed up before the write; rows are the
+ones formgrader writes (``grade.manual_score``, ``needs_manual_grade``,
+``comment.manual_comment``).  In an A/B sitting each candidate's marks go to
+the variant they submitted, and ``简答1`` means that variant's 简答1.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..project import Project
+from ..spreadsheet import RowError, SheetError, read_table, score_cell
+from .gradebook_writer import backup
+from .keys import item_labels, read_key
+from .sitting import exam_variants
+
+__all__ = ["Mark", "read_marks_table", "check_marks", "record_marks", "parse_triples"]
+
+
+@dataclass(frozen=True)
+class Mark:
+    student: str
+    item: str  # bank item id or label (简答1)
+    score: float | str  # str until checked (as typed)
+    comment: str = ""
+    row: int | None = None  # where it came from, for error messages
+    column: str = ""
+
+
+def parse_triples(args: tuple[str, ...], comment: str = "") -> tuple[list[Mark], list[RowError]]:
+    if len(args) % 3:
+        return [], [RowError(None, "", f"评分应按“考生编号 题号 得分”三个一组给出，现在多出 {len(args) % 3} 个")]
+    marks = [Mark(args[i], args[i + 1], args[i + 2], comment, None, f"第 {i // 3 + 1} 组") for i in range(0, len(args), 3)]
+    return marks, []
+
+
+def read_marks_table(path: Path) -> tuple[list[Mark], list[RowError]]:
+    try:
+        t = read_table(path)
+    except SheetError as e:
+        return [], [RowError(None, "", str(e))]
+    if "编号" not in t.headers:
+        return [], [RowError(None, "编号", "缺少这一列")]
+    items = [h for h in t.headers if h and h != "编号" and not h.endswith("评语") and h not in ("姓名", "单位", "部门", "岗位", "变体")]
+    if not items:
+        return [], [RowError(None, "", "除编号外没有题目列（列名写题号，如 YM-JD-01 或 简答1）")]
+    marks = []
+    for row_no, cells in t.rows:
+        sid = str(cells.get("编号") or "").strip()
+        for item in items:
+            raw = cells.get(item)
+            if raw is None or str(raw).strip() == "":
+                continue
+            marks.append(Mark(sid, item, raw, str(cells.get(f"{item}评语") or "").strip(), row_no, item))
+    return marks, []
+
+
+def _grade_rows(con: sqlite3.Connection, exam_id: str):
+    """{student: {cell name: (grade id, max score)}} for the hand-marked cells of one assignment."""
+    out: dict[str, dict[str, tuple[str, float]]] = {}
+    for sid, name, gid, max_score in con.execute(
+            """SELECT sa.student_id, b.name, g.id, gc.max_score FROM grade g JOIN base_cell b ON b.id = g.cell_id
+               JOIN grade_cells gc ON gc.id = b.id JOIN submitted_notebook sn ON sn.id = g.notebook_id
+               JOIN submitted_assignment sa ON sa.id = sn.assignment_id JOIN assignment a ON a.id = sa.assignment_id
+               WHERE a.name = ? AND b.name LIKE 'answer-%'""", (exam_id,)):
+        out.setdefault(sid, {})[name] = (gid, max_score)
+    return out
+
+
+def _comment_ids(con: sqlite3.Connection, exam_id: str) -> dict[tuple[str, str], str]:
+    return {(sid, name): cid for sid, name, cid in con.execute(
+        """SELECT sa.student_id, b.name, c.id FROM comment c JOIN base_cell b ON b.id = c.cell_id
+           JOIN submitted_notebook sn ON sn.id = c.notebook_id JOIN submitted_assignment sa ON sa.id = sn.assignment_id
+           JOIN assignment a ON a.id = sa.assignment_id WHERE a.name = ? AND b.name LIKE 'answer-%'""", (exam_id,))}
+
+
+def check_marks(project: Project, exam_id: str, marks: list[Mark]):
+    """([(assignment id, grade id, comment id, score, comment)], errors) — nothing is written.
+
+    An exam that was never built raises :class:`.registry.UnknownExam` (one Chinese line); everything
+    about single marks comes back as errors naming the row and column.
+    """
+    from .registry import require_exam
+
+    variants = exam_variants(project, exam_id)
+    for _, vid in variants:
+        require_exam(project, vid)
+    db = project.exams_dir / "gradebook.db"
+    if not db.is_file():
+        return [], [RowError(None, "", f"成绩库 {db} 不存在：请先 qingfeng exam build 并收卷评分")]
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        papers = []
+        for label, vid in variants:
+            key = read_key(project.exams_dir, vid)
+            hand = {k.entry.item_id for k in key.items if k.entry.type in ("简答", "论述")}
+            by_label = {lab: iid for iid, lab in item_labels(key).items()}
+            papers.append((vid, hand, by_label, _grade_rows(con, vid), _comment_ids(con, vid)))
+    finally:
+        con.close()
+    out, errors, seen = [], [], {}
+    for m in marks:
+        def err(text: str) -> None:
+            errors.append(RowError(m.row, m.column, text))
+        paper = next((p for p in papers if m.student in p[3]), None)
+        if paper is None:
+            err(f"试卷 {exam_id} 没有考生“{m.student}”的已评分答卷：请核对编号，或先收卷并运行 qingfeng mark {exam_id}")
+            continue
+        vid, hand, by_label, grades, comments = paper
+        item = by_label.get(m.item, m.item)
+        if item not in hand:
+            err(f"“{m.item}”不是试卷 {vid} 中需要人工评分的简答、论述题")
+            continue
+        gid, max_score = grades[m.student].get(f"answer-{item}", (None, 0.0))
+        if gid is None:
+            err(f"成绩库中没有考生 {m.student} 第 {item} 题的成绩记录：请先运行 qingfeng mark {vid}")
+            continue
+        value, problem = score_cell(m.score, max_score)
+        if problem or value is None:
+            err(problem or "得分不能为空")
+            continue
+        if (m.student, item) in seen:
+            err(f"考生 {m.student} 第 {item} 题的得分重复给出（{seen[(m.student, item)]}）")
+            continue
+        seen[(m.student, item)] = f"第 {m.row} 行" if m.row else m.column
+        out.append((vid, gid, comments.get((m.student, f"answer-{item}")), value, m.comment))
+    return out, errors
+
+
+def record_marks(project: Project, exam_id: str, marks: list[Mark]) -> tuple[int, list[RowError]]:
+    """Check every mark, then write them all in one transaction (after a backup); returns (written, errors)."""
+    checked, errors = check_marks(project, exam_id, marks)
+    if errors:
+        return 0, errors
+    if not checked:
+        return 0, [RowError(None, "", "没有要记录的得分")]
+    db = project.exams_dir / "gradebook.db"
+    backup(db)
+    con = sqlite3.connect(db, isolation_level=None, timeout=30)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.executemany("UPDATE grade SET manual_score = ?, needs_manual_grade = 0 WHERE id = ?",
+                        [(score, gid) for _, gid, _, score, _ in checked])
+        con.executemany("UPDATE comment SET manual_comment = ? WHERE id = ?",
+                        [(comment, cid) for _, _, cid, _, comment in checked if comment and cid])
+        con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+    return len(checked), []

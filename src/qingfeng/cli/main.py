@@ -7,6 +7,7 @@ from ..project import Project, ProjectNotFound, find_project
 from .bank import bank
 from .cases import cases
 from .exam import exam
+from .hub import hub
 from .mark import mark
 from .progress import progress
 from .stats import demo, stats
@@ -55,3 +56,4 @@ cli.add_command(mark)
 cli.add_command(progress)
 cli.add_command(stats)
 cli.add_command(demo)
+cli.add_command(hub)

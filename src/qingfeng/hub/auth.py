@@ -1,0 +1,64 @@
+"""The Hub's login and spawn rules (imported by deploy/jupyterhub_config.py).
+
+Roles live in Linux groups (written by ``qingfeng hub accounts``), so the
+file system and the Hub agree on who is who: at every login the
+authenticator hands the Hub the user's 清风 groups (``manage_groups``), and
+``deploy/jupyterhub_config.py`` grants each group its JupyterHub role.
+An LDAP deployment swaps the authenticator and keeps the same group names.
+"""
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+
+from jupyterhub.auth import PAMAuthenticator
+
+from .layout import ROLES, Layout, layout as _layout
+
+__all__ = ["QingfengPAMAuthenticator", "role_of", "pre_spawn_hook", "linux_groups"]
+
+
+def linux_groups(username: str) -> set[str]:
+    try:
+        gid = pwd.getpwnam(username).pw_gid
+    except KeyError:
+        return set()
+    return {grp.getgrgid(g).gr_name for g in os.getgrouplist(username, gid)}
+
+
+def role_of(groups: set[str], lay: Layout) -> str | None:
+    """The role key of a member of these groups (examiner wins over trainer over leader over learner)."""
+    for key in ("examiner", "trainer", "leader", "learner"):
+        if lay.role_group(key) in groups:
+            return key
+    return None
+
+
+class QingfengPAMAuthenticator(PAMAuthenticator):
+    """PAM login for members of ``<ns>-users``; Hub groups = the user's 清风 Linux groups."""
+
+    def _default_groups(self) -> set[str]:
+        return set(_layout().hub_groups())
+
+    async def authenticate(self, handler, data):
+        name = await super().authenticate(handler, data)
+        if not name:
+            return None
+        username = name if isinstance(name, str) else name["name"]
+        hub_groups = sorted(linux_groups(username) & self._default_groups())
+        return {"name": username, "groups": hub_groups}
+
+
+def pre_spawn_hook(spawner) -> None:
+    """Leaders have no server (they read reports); every other role gets its own Jupyter settings."""
+    lay = _layout()
+    role = role_of(linux_groups(spawner.user.name), lay)
+    if role is None or role == "leader":
+        raise PermissionError("领导账号不启动个人服务器：请打开“统计报告”服务（/services/reports/）"
+                              if role == "leader" else "该账号不属于清风的任何角色，不能启动服务器")
+    spawner.environment["JUPYTER_CONFIG_PATH"] = str(lay.config_dir(role))
+    spawner.environment["QINGFENG_HUB_ROOT"] = str(lay.root)
+    spawner.environment["QINGFENG_ROLE"] = role
+    if role == "trainer":
+        spawner.environment["QINGFENG_COURSE"] = str(lay.course)

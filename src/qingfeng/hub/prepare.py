@@ -1,0 +1,147 @@
+"""``qingfeng hub prepare``: the data root's folders, owners and modes (run as root by ``make hub``).
+
+Idempotent: running it again repairs modes and never overwrites the course
+copy, the exchange or the Hub's state.  Who can read what is decided here,
+by the file system:
+
+    course/            grader:<ns>-staff 2750   examiners, trainers, the grader account; learners denied
+      exams/           grader:formgrade-<ns> 2770  keys, bank, gradebook, submissions: examiners only
+      risk_case_library/, courses/  grader:<ns>-trainers 2770   trainers edit the case library
+    exchange/          root 1777 (sticky)        nbgrader creates inbound/ (2733, writable not listable)
+    reports/           grader:<ns>-leaders 2750  statistics reports, served to leaders
+    hub/               root 0700                 Hub database, cookie secret
+"""
+from __future__ import annotations
+
+import grp
+import json
+import os
+import pwd
+import shutil
+import subprocess
+from pathlib import Path
+
+from ..project import Project, copy_project
+from .accounts import AccountsError, ensure_groups
+from .layout import COURSE_ID, Layout
+
+__all__ = ["prepare", "check_traversable", "LAB_ONLY_FOR_STAFF", "write_role_config"]
+
+# JupyterLab plugins of nbgrader that only examiners may see; learners get the assignment list.
+LAB_ONLY_FOR_STAFF = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                      "@jupyter/nbgrader:course-list")
+SERVER_ONLY_FOR_STAFF = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+
+
+def check_traversable(path: Path) -> None:
+    """Every folder above ``path`` must let other users pass (o+x), or spawned servers cannot start."""
+    for folder in [*reversed(path.parents)]:
+        if folder.exists() and not os.stat(folder).st_mode & 0o001:
+            raise AccountsError(f"{folder} 不允许其他用户进入（权限 {oct(os.stat(folder).st_mode & 0o777)}），"
+                                f"考生的服务器无法使用 {path}；请把数据目录放在别处，如 QINGFENG_HUB_ROOT=/srv/qingfeng")
+
+
+def _chown(path: Path, user: str, group: str, mode: int | None = None) -> None:
+    shutil.chown(path, user, group)
+    if mode is not None:
+        os.chmod(path, mode)
+
+
+def _chown_tree(path: Path, user: str, group: str, dir_mode: int, file_mode: int) -> None:
+    """Owner, group and modes of a tree (others get nothing)."""
+    uid, gid = pwd.getpwnam(user).pw_uid, grp.getgrnam(group).gr_gid
+    for folder, dirs, files in os.walk(path):
+        os.chown(folder, uid, gid)
+        os.chmod(folder, dir_mode)
+        for f in files:
+            p = os.path.join(folder, f)
+            if not os.path.islink(p):
+                os.chown(p, uid, gid)
+                os.chmod(p, file_mode)
+
+
+def ensure_grader(layout: Layout) -> None:
+    try:
+        pwd.getpwnam(layout.grader_user)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--create-home", "--home-dir", str(layout.grader_home),
+                        "--shell", "/bin/bash", "--user-group", "--comment", "qingfeng grader", layout.grader_user],
+                       check=True, capture_output=True)
+    groups = [layout.staff_group, layout.examiners_group, layout.role_group("trainer"), layout.role_group("leader")]
+    subprocess.run(["usermod", "--append", "--groups", ",".join(groups), layout.grader_user], check=True, capture_output=True)
+    os.chmod(layout.grader_home, 0o700)
+
+
+def write_role_config(layout: Layout, role: str) -> Path:
+    """Per-role Jupyter settings, handed to servers as JUPYTER_CONFIG_PATH."""
+    folder = layout.config_dir(role)
+    (folder / "labconfig").mkdir(parents=True, exist_ok=True)
+    staff = role in ("examiner", "grader")
+    disabled = ["@jupyter/nbgrader:assignment-list"] if role == "grader" else ([] if staff else list(LAB_ONLY_FOR_STAFF))
+    (folder / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {x: True for x in disabled}}, indent=1), encoding="utf-8")
+    server_ext = {x: False for x in SERVER_ONLY_FOR_STAFF} if not staff else {}
+    if role == "grader":
+        server_ext = {"nbgrader.server_extensions.assignment_list": False}
+    (folder / "jupyter_server_config.json").write_text(
+        json.dumps({"ServerApp": {"jpserver_extensions": server_ext}}, indent=1), encoding="utf-8")
+    (folder / "nbgrader_config.py").write_text(
+        "# Written by `qingfeng hub prepare`: the Hub's exchange for every account of this role.\n"
+        "c = get_config()  # noqa: F821\n"
+        f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
+        f"c.Exchange.root = {str(layout.exchange)!r}\n"
+        "c.Exchange.timezone = 'Asia/Shanghai'\n", encoding="utf-8")
+    for p in [folder, *folder.rglob("*")]:
+        os.chmod(p, 0o755 if p.is_dir() else 0o644)
+    return folder
+
+
+def _course_copy(source: Project, layout: Layout) -> bool:
+    if (layout.course / "qingfeng.toml").is_file():
+        return False
+    if layout.course.exists():
+        shutil.rmtree(layout.course)   # a half-made copy from an interrupted run
+    tmp = layout.root / ".course.tmp"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    copy_project(source, tmp)
+    for sub in ("courses", "grading"):
+        if (source.root / sub).is_dir():
+            shutil.copytree(source.root / sub, tmp / sub, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "报告"))
+    tmp.rename(layout.course)
+    return True
+
+
+def prepare(source: Project, layout: Layout) -> list[str]:
+    """Make (or repair) the data root; returns what was done, in Chinese, for the log."""
+    if os.geteuid() != 0:
+        raise AccountsError("准备 Hub 数据目录需要 root 权限")
+    done = []
+    layout.root.mkdir(parents=True, exist_ok=True)
+    os.chmod(layout.root, 0o755)
+    check_traversable(layout.root)
+    created = ensure_groups(layout, [])
+    if created:
+        done.append(f"新建用户组：{'、'.join(created)}")
+    ensure_grader(layout)
+    g = layout.grader_user
+    layout.hub_state.mkdir(exist_ok=True)
+    os.chmod(layout.hub_state, 0o700)
+    layout.exchange.mkdir(exist_ok=True)
+    _chown(layout.exchange, "root", "root", 0o1777)
+    layout.reports.mkdir(exist_ok=True)
+    _chown(layout.reports, g, layout.role_group("leader"), 0o2750)
+    if _course_copy(source, layout):
+        done.append(f"复制课程到 {layout.course}")
+    _chown(layout.course, g, layout.staff_group, 0o2750)
+    for f in layout.course.iterdir():
+        if f.is_file():
+            _chown(f, g, layout.staff_group, 0o640)
+    _chown_tree(layout.course / "exams", g, layout.examiners_group, 0o2770, 0o660)
+    _chown_tree(layout.course / "grading", g, layout.examiners_group, 0o2770, 0o660) if (layout.course / "grading").is_dir() else None
+    for sub in ("risk_case_library", "courses"):
+        if (layout.course / sub).is_dir():
+            _chown_tree(layout.course / sub, g, layout.role_group("trainer"), 0o2770, 0o660)
+    for role in ("learner", "examiner", "trainer", "grader"):
+        write_role_config(layout, role)
+    return done

@@ -1,0 +1,204 @@
+"""Every person logs in as themselves: the real JupyterHub from deploy/, on loopback.
+
+Started by the tests with `deploy/hub.sh start` on free ports and a throwaway data root and group
+namespace ("qfhubtest"); every Linux user and group made here starts with "qfhubtest" (or is
+"grader-qfhubtest") and is removed afterwards.  Needs root (PAM, setuid spawns): CI runs as root,
+so there it fails rather than skips.
+"""
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from .browser import free_port
+from .hub_client import HubUser
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[1]
+NS = "qfhubtest"
+RUNTIME = os.environ.get("QINGFENG_HUB_RUNTIME", "/var/tmp/qingfeng-hub-runtime")
+ROSTER = [
+    ("编号", "姓名", "单位", "部门", "岗位", "角色"),
+    ("QFHUBTEST-E1", "考官甲", "区纪委", "案件审理室", "主任", "考官"),
+    ("QFHUBTEST-C1", "张一", "交通局", "工程管理科", "科长", "考生"),
+    ("QFHUBTEST-C2", "李二", "交通局", "财务科", "会计", "学员"),
+    ("QFHUBTEST-C3", "王三", "教育局", "办公室", "科员", ""),
+    ("QFHUBTEST-L1", "领导乙", "区委", "办公室", "副书记", "领导"),
+]
+
+
+def _ours(name: str) -> bool:
+    return name.startswith(f"{NS}-") or name == f"grader-{NS}" or name in (f"formgrade-{NS}", f"nbgrader-{NS}")
+
+
+def _cleanup_accounts() -> None:
+    for p in pwd.getpwall():
+        if _ours(p.pw_name):
+            subprocess.run(["pkill", "-KILL", "-u", p.pw_name], capture_output=True)
+            subprocess.run(["userdel", "--remove", "--force", p.pw_name], capture_output=True)
+    for g in grp.getgrall():
+        if _ours(g.gr_name):
+            subprocess.run(["groupdel", g.gr_name], capture_output=True)
+
+
+def _write_roster(path: Path, rows) -> Path:
+    wb = Workbook()
+    for r in rows:
+        wb.active.append(list(r))
+    wb.save(path)
+    return path
+
+
+def qingfeng(env, *args, check=True):
+    proc = subprocess.run([sys.executable, "-m", "qingfeng", "--root", str(REPO), *args], env=env,
+                          capture_output=True, text=True)
+    if check:
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    if os.geteuid() != 0:
+        if os.environ.get("CI"):
+            pytest.fail("the Hub tests need root (PAM logins, setuid spawns); CI runs as root")
+        pytest.skip("needs root")
+    _cleanup_accounts()
+    root = Path(tempfile.mkdtemp(prefix=f"{NS}-root-", dir="/tmp"))
+    os.chmod(root, 0o755)
+    port = free_port()
+    env = {**os.environ, "QINGFENG_HUB_ROOT": str(root), "QINGFENG_HUB_NAMESPACE": NS, "QINGFENG_HUB_RUNTIME": RUNTIME,
+           "QINGFENG_HUB_HOST": "127.0.0.1", "QINGFENG_HUB_PORT": str(port),
+           "QINGFENG_HUB_API_PORT": str(free_port()), "QINGFENG_PROXY_API_PORT": str(free_port()),
+           "QINGFENG_GRADER_PORT": str(free_port()), "QINGFENG_REPORTS_PORT": str(free_port())}
+    tmp = tmp_path_factory.mktemp("hub")
+    try:
+        proc = subprocess.run(["bash", str(REPO / "deploy" / "hub.sh"), "start"], env=env, capture_output=True, text=True, timeout=1500)
+        assert proc.returncode == 0, proc.stdout + proc.stderr + (root / "hub" / "jupyterhub.log").read_text(errors="replace")[-4000:]
+        assert f"http://127.0.0.1:{port}/" in proc.stdout
+        roster = _write_roster(tmp / "考生名单.xlsx", ROSTER)
+        out = qingfeng(env, "hub", "accounts", str(roster), "--out", str(tmp / "账号密码单.xlsx"))
+        sheet = load_workbook(tmp / "账号密码单.xlsx").active
+        passwords = {row[4]: row[5] for row in sheet.iter_rows(min_row=2, values_only=True)}
+        yield {"env": env, "root": root, "base": f"http://127.0.0.1:{port}", "tmp": tmp, "roster": roster,
+               "passwords": passwords, "accounts_out": out.stdout}
+    finally:
+        subprocess.run(["bash", str(REPO / "deploy" / "hub.sh"), "stop"], env=env, capture_output=True, timeout=120)
+        _cleanup_accounts()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def user(hub, login: str) -> HubUser:
+    return HubUser(hub["base"], login, hub["passwords"][login])
+
+
+# --- accounts ----------------------------------------------------------------------------------------
+
+def test_accounts_one_linux_user_per_row_with_role_groups_private_home_and_a_private_password_sheet(hub):
+    assert set(hub["passwords"]) == {r[0].lower() for r in ROSTER[1:]}
+    assert oct(os.stat(hub["tmp"] / "账号密码单.xlsx").st_mode & 0o777) == "0o600"
+    members = {g: set(grp.getgrnam(g).gr_mem) for g in (f"nbgrader-{NS}", f"formgrade-{NS}", f"{NS}-leaders", f"{NS}-users")}
+    assert members[f"nbgrader-{NS}"] == {"qfhubtest-c1", "qfhubtest-c2", "qfhubtest-c3"}
+    assert members[f"formgrade-{NS}"] == {"qfhubtest-e1", f"grader-{NS}"}
+    assert "qfhubtest-l1" in members[f"{NS}-leaders"]
+    assert members[f"{NS}-users"] == set(hub["passwords"])
+    for login in hub["passwords"]:
+        home = Path(pwd.getpwnam(login).pw_dir)
+        assert oct(os.stat(home).st_mode & 0o777) == "0o700" and os.stat(home).st_uid == pwd.getpwnam(login).pw_uid
+    # learners are on the course roster under their login, so no submission is counted as （名单外）
+    roster_csv = (hub["root"] / "course" / "exams" / "roster.csv").read_text(encoding="utf-8-sig")
+    assert "qfhubtest-c1,张一,交通局" in roster_csv and "qfhubtest-e1" not in roster_csv
+
+
+def _shadow(login: str) -> str:
+    return next(line.split(":")[1] for line in Path("/etc/shadow").read_text().splitlines() if line.startswith(login + ":"))
+
+
+def test_rerun_keeps_passwords_reset_changes_one_and_a_bad_row_creates_nothing(hub):
+    env, tmp = hub["env"], hub["tmp"]
+    before = {login: _shadow(login) for login in hub["passwords"]}
+    qingfeng(env, "hub", "accounts", str(hub["roster"]), "--out", str(tmp / "again.xlsx"))
+    assert {login: _shadow(login) for login in hub["passwords"]} == before
+    again = {r[4]: r[5] for r in load_workbook(tmp / "again.xlsx").active.iter_rows(min_row=2, values_only=True)}
+    assert set(again.values()) == {"（沿用原密码）"}
+
+    qingfeng(env, "hub", "accounts", str(hub["roster"]), "--out", str(tmp / "reset.xlsx"), "--reset-password", "QFHUBTEST-C3")
+    assert _shadow("qfhubtest-c3") != before["qfhubtest-c3"]
+    assert all(_shadow(x) == before[x] for x in before if x != "qfhubtest-c3")
+    new = {r[4]: r[5] for r in load_workbook(tmp / "reset.xlsx").active.iter_rows(min_row=2, values_only=True)}
+    hub["passwords"]["qfhubtest-c3"] = new["qfhubtest-c3"]
+
+    bad = _write_roster(tmp / "bad.xlsx", [ROSTER[0], ("QFHUBTEST-N1", "新人", "交通局", "", "", "学员"),
+                                           ("QFHUBTEST-N2", "新人二", "交通局", "", "", "校长"),
+                                           ("root", "冒名", "交通局", "", "", "考官"), ("=cmd|' /C calc'!A0", "注入", "某局", "", "", "")])
+    proc = qingfeng(env, "hub", "accounts", str(bad), "--out", str(tmp / "bad-out.xlsx"), check=False)
+    assert proc.returncode != 0
+    assert "第 3 行，“角色”列" in proc.stderr and "第 4 行，“编号”列" in proc.stderr and "第 5 行，“编号”列" in proc.stderr
+    with pytest.raises(KeyError):
+        pwd.getpwnam("qfhubtest-n1")
+    assert not (tmp / "bad-out.xlsx").exists()
+
+
+# --- logins and isolation ------------------------------------------------------------------------------
+
+def test_wrong_password_is_refused_and_a_candidate_logs_in_as_themselves(hub):
+    wrong = HubUser(hub["base"], "qfhubtest-c1", "not-the-password").login()
+    assert wrong.status_code == 403
+    c1 = user(hub, "qfhubtest-c1")
+    assert c1.login().status_code == 302
+    c1.start_server()
+    out, err = c1.run("/user/qfhubtest-c1", "import os, pwd; print(pwd.getpwuid(os.getuid()).pw_name, os.getcwd())")
+    assert err == "" and out.split() == ["qfhubtest-c1", "/home/qfhubtest-c1"]
+    hub["c1"] = c1
+
+
+PROBE = """
+import os, pathlib
+for label, path in {targets!r}:
+    try:
+        p = pathlib.Path(path)
+        (os.listdir(p) if p.is_dir() else p.read_bytes())
+        print(label, "READABLE")
+    except PermissionError:
+        print(label, "denied")
+"""
+
+
+def test_a_candidates_own_kernel_cannot_read_keys_bank_gradebook_course_or_another_home(hub):
+    c1 = hub["c1"]
+    course = hub["root"] / "course"
+    targets = [("course", str(course)), ("keys", str(course / "exams" / "keys")), ("bank", str(course / "exams" / "bank" / "yumin_sample.yaml")),
+               ("gradebook", str(course / "exams" / "gradebook.db")), ("submitted", str(course / "exams" / "submitted")),
+               ("cases", str(course / "risk_case_library")), ("home", "/home/qfhubtest-c2"), ("examiner-home", "/home/qfhubtest-e1"),
+               ("hubdb", str(hub["root"] / "hub" / "jupyterhub.sqlite")), ("reports", str(hub["root"] / "reports"))]
+    out, err = c1.run("/user/qfhubtest-c1", PROBE.format(targets=targets))
+    assert err == ""
+    assert dict(line.split() for line in out.splitlines()) == {label: "denied" for label, _ in targets}
+
+
+def test_formgrader_and_reports_are_refused_to_a_candidate(hub):
+    c1 = hub["c1"]
+    assert c1.open("/services/qingfeng/formgrader").status_code == 403
+    assert c1.open("/services/reports/").status_code == 403
+    # nbgrader's formgrader and course-list server extensions are not even loaded in a candidate's server
+    assert c1.open("/user/qfhubtest-c1/formgrader").status_code == 404
+    assert c1.open("/user/qfhubtest-c1/assignments?course_id=qingfeng").status_code == 200
+
+
+def test_a_leader_reads_reports_and_has_no_server(hub):
+    l1 = user(hub, "qfhubtest-l1")
+    assert l1.login().status_code == 302
+    r = l1.open("/services/reports/")
+    assert r.status_code == 200 and "考试统计报告" in r.text
+    assert l1.open("/services/qingfeng/formgrader").status_code == 403
+    r = l1.hub_api("POST", "/users/qfhubtest-l1/server")
+    assert r.status_code >= 400

@@ -53,7 +53,7 @@ c.Authenticator.manage_groups = True          # Hub groups = the user's 清风 L
 c.Authenticator.admin_users = set()           # nobody administers the Hub through the web
 
 # --- roles: what each group may reach --------------------------------------------------------------
-c.JupyterHub.load_groups = {g: {"users": []} for g in lay.hub_groups()}
+# (groups are created from the roles below; their members come from the authenticator at login)
 c.JupyterHub.load_roles = [
     {"name": "qingfeng-examiner", "groups": [lay.role_group("examiner")],
      "scopes": [f"access:services!service={COURSE_ID}", "access:services!service=reports",

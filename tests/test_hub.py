@@ -31,7 +31,7 @@ ROSTER = [
     ("QFHUBTEST-E1", "考官甲", "区纪委", "案件审理室", "主任", "考官"),
     ("QFHUBTEST-C1", "张一", "交通局", "工程管理科", "科长", "考生"),
     ("QFHUBTEST-C2", "李二", "交通局", "财务科", "会计", "学员"),
-    ("QFHUBTEST-C3", "王三", "教育局", "办公室", "科员", ""),
+    ("QFHUBTEST-C3", "@王三", "教育局", "办公室", "科员", ""),
     ("QFHUBTEST-L1", "领导乙", "区委", "办公室", "副书记", "领导"),
 ]
 
@@ -139,13 +139,19 @@ def test_rerun_keeps_passwords_reset_changes_one_and_a_bad_row_creates_nothing(h
 
     bad = _write_roster(tmp / "bad.xlsx", [ROSTER[0], ("QFHUBTEST-N1", "新人", "交通局", "", "", "学员"),
                                            ("QFHUBTEST-N2", "新人二", "交通局", "", "", "校长"),
-                                           ("root", "冒名", "交通局", "", "", "考官"), ("=cmd|' /C calc'!A0", "注入", "某局", "", "", "")])
+                                           ("root", "冒名", "交通局", "", "", "考官"), ("", "无编号", "某局", "", "", "")])
     proc = qingfeng(env, "hub", "accounts", str(bad), "--out", str(tmp / "bad-out.xlsx"), check=False)
     assert proc.returncode != 0
     assert "第 3 行，“角色”列" in proc.stderr and "第 4 行，“编号”列" in proc.stderr and "第 5 行，“编号”列" in proc.stderr
     with pytest.raises(KeyError):
         pwd.getpwnam("qfhubtest-n1")
     assert not (tmp / "bad-out.xlsx").exists()
+
+
+def test_the_password_sheet_never_holds_a_live_formula(hub):
+    sheet = load_workbook(hub["tmp"] / "账号密码单.xlsx").active
+    names = [row[1].value for row in sheet.iter_rows(min_row=2)]
+    assert "'@王三" in names and all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 
 # --- logins and isolation ------------------------------------------------------------------------------
@@ -202,3 +208,177 @@ def test_a_leader_reads_reports_and_has_no_server(hub):
     assert l1.open("/services/qingfeng/formgrader").status_code == 403
     r = l1.hub_api("POST", "/users/qfhubtest-l1/server")
     assert r.status_code >= 400
+
+
+# --- one exam end to end through the Hub -----------------------------------------------------------------
+
+EXAM = "hub-q4"
+CANDIDATES = ("qfhubtest-c1", "qfhubtest-c2", "qfhubtest-c3")
+SHOTS = Path("/tmp/qingfeng-screenshots")
+
+GRADER_CMD = """
+import subprocess, sys
+for args in {commands!r}:
+    p = subprocess.run([sys.prefix + "/bin/qingfeng", *args], capture_output=True, text=True)
+    print("EXIT", p.returncode, " ".join(args))
+    print(p.stdout[-3000:], p.stderr[-3000:])
+"""
+
+GRADES = """
+import json
+from qingfeng.exam.course import open_gradebook
+from qingfeng.project import find_project
+out = {}
+with open_gradebook(find_project(".")) as gb:
+    for sub in gb.assignment_submissions("hub-q4"):
+        out[sub.student_id] = {"total": sub.score,
+                               "items": {g.name: g.score for nb in sub.notebooks for g in nb.grades}}
+print(json.dumps(out))
+"""
+
+
+def grader(e1: HubUser, *commands: tuple[str, ...]) -> str:
+    out, err = e1.run("/services/qingfeng", GRADER_CMD.format(commands=list(commands)), timeout=300)
+    assert err == "", err
+    for line in out.splitlines():
+        if line.startswith("EXIT "):
+            assert line.split()[1] == "0", out
+    return out
+
+
+def answer(nb: dict, answers: dict[str, str]) -> dict:
+    for cell in nb["cells"]:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        item = gid[len("answer-"):] if gid.startswith("answer-") else None
+        if item in answers:
+            cell["source"] = answers[item]
+        if item == "YM-JD-01":
+            cell["source"] = "廉政风险产生的原因：教育不到位、制度不健全、监督不得力。"
+    return nb
+
+
+@pytest.fixture(scope="module")
+def exam_run(hub):
+    """The examiner builds and releases as the grader account; candidates log in in chromium, fetch, answer, submit."""
+    from .browser import browser
+    from .test_exam_nbgrader import PARTIAL, PERFECT
+
+    e1 = user(hub, "qfhubtest-e1")
+    assert e1.login().status_code == 302
+    assert e1.open("/services/qingfeng/lab").status_code == 200          # examiner passes the service's OAuth
+    built = grader(e1, ("exam", "build", "yumin-sample", "--id", EXAM), ("exam", "release", EXAM))
+    answers = {"qfhubtest-c1": PERFECT, "qfhubtest-c2": PARTIAL, "qfhubtest-c3": {}}
+    people = {}
+    SHOTS.mkdir(exist_ok=True)
+    with browser() as b:
+        for login in CANDIDATES:
+            ctx = b.new_context(viewport={"width": 1280, "height": 900})
+            page = ctx.new_page()
+            page.goto(f"{hub['base']}/hub/login")
+            page.fill("#username_input", login.upper())            # people type their 编号 as printed
+            page.fill("#password_input", hub["passwords"][login])
+            page.click("#login_submit")
+            page.wait_for_url(f"**/user/{login}/lab**", timeout=180_000)
+            page.wait_for_selector("#jp-main-dock-panel", timeout=120_000)
+            if login == CANDIDATES[0]:
+                page.screenshot(path=str(SHOTS / "hub-candidate-lab.png"))
+            c = HubUser(hub["base"], login, hub["passwords"][login])
+            for ck in ctx.cookies():
+                c.s.cookies.set(ck["name"], ck["value"], domain=ck["domain"], path=ck["path"])
+            ctx.close()
+            people[login] = c
+    for login, c in people.items():
+        prefix = f"/user/{login}"
+        listed = c.open(f"{prefix}/assignments?course_id=qingfeng").json()
+        assert [a["assignment_id"] for a in listed["value"] if a["status"] == "released"] == [EXAM]
+        r = c.call("POST", prefix, "/assignments/fetch", data={"course_id": "qingfeng", "assignment_id": EXAM})
+        assert r.status_code == 200, r.text
+        path = f"/api/contents/{EXAM}/{EXAM}.ipynb"
+        nb = c.call("GET", prefix, path).json()["content"]
+        r = c.call("PUT", prefix, path, json={"type": "notebook", "format": "json", "content": answer(nb, answers[login])})
+        assert r.status_code == 200, r.text
+        r = c.call("POST", prefix, "/assignments/submit", data={"course_id": "qingfeng", "assignment_id": EXAM})
+        assert r.status_code == 200 and '"success": false' not in r.text, r.text
+    marked = grader(e1, ("exam", "collect", EXAM), ("mark", EXAM))
+    return {"e1": e1, "people": people, "built": built, "marked": marked}
+
+
+def test_each_submission_is_filed_under_its_own_login_and_the_inbound_is_not_listable(hub, exam_run):
+    submitted = hub["root"] / "course" / "exams" / "submitted"
+    assert sorted(p.name for p in submitted.iterdir()) == list(CANDIDATES)
+    inbound = hub["root"] / "exchange" / "qingfeng" / "inbound"
+    assert oct(os.stat(inbound).st_mode & 0o7777) == "0o2733"
+    owners = {pwd.getpwuid(p.stat().st_uid).pw_name for p in inbound.iterdir()}
+    assert owners == set(CANDIDATES)
+    c1 = exam_run["people"]["qfhubtest-c1"]
+    out, err = c1.run("/user/qfhubtest-c1", PROBE.format(targets=[("inbound", str(inbound)), ("exchange-root", str(hub["root"] / "exchange"))]))
+    assert dict(line.split() for line in out.splitlines())["inbound"] == "denied"
+
+
+def test_hand_marking_an_essay_in_formgrader_through_the_hub(hub, exam_run):
+    from .browser import browser
+
+    e1 = exam_run["e1"]
+    out, err = e1.run("/services/qingfeng", "from qingfeng.exam.course import open_gradebook\nfrom qingfeng.project import find_project\n"
+                      "with open_gradebook(find_project('.')) as gb:\n"
+                      f"    print(gb.find_submission_notebook({EXAM!r}, {EXAM!r}, 'qfhubtest-c1').id)")
+    assert err == ""
+    nb_id = out.strip()
+    with browser() as b:
+        ctx = b.new_context(viewport={"width": 1300, "height": 1200})
+        page = ctx.new_page()
+        page.goto(f"{hub['base']}/hub/login")
+        page.fill("#username_input", "qfhubtest-e1")
+        page.fill("#password_input", hub["passwords"]["qfhubtest-e1"])
+        page.click("#login_submit")
+        page.wait_for_load_state()
+        page.goto(f"{hub['base']}/services/qingfeng/formgrader/submissions/{nb_id}/")
+        score = page.locator("input.score#answer-YM-JD-01")
+        score.wait_for(timeout=90_000)
+        assert "评分要点（仅阅卷人可见）" in page.inner_text("body")
+        score.fill("5")
+        score.press("Tab")
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(SHOTS / "hub-formgrader.png"))
+        ctx.close()
+    out, err = e1.run("/services/qingfeng", GRADES)
+    import json
+    assert json.loads(out)["qfhubtest-c1"]["items"]["answer-YM-JD-01"] == 5
+
+
+def test_scores_in_the_gradebook_equal_the_hand_worked_ones(hub, exam_run):
+    import json
+
+    from .test_exam_nbgrader import ALL_RIGHT, EXPECTED, OBJECTIVE_IDS
+
+    out, err = exam_run["e1"].run("/services/qingfeng", GRADES)
+    assert err == ""
+    got = json.loads(out)
+    expected = {"qfhubtest-c1": ALL_RIGHT, "qfhubtest-c2": EXPECTED["c03"], "qfhubtest-c3": {i: 0.0 for i in OBJECTIVE_IDS}}
+    for login, items in expected.items():
+        objective = {k[len("test-"):]: v for k, v in got[login]["items"].items() if k.startswith("test-")}
+        assert objective == pytest.approx(items), login
+    assert got["qfhubtest-c2"]["total"] == pytest.approx(23.0) and got["qfhubtest-c3"]["total"] == 0.0
+
+
+def test_feedback_reaches_only_its_owner_and_statistics_reach_the_leader(hub, exam_run):
+    e1, people = exam_run["e1"], exam_run["people"]
+    grader(e1, ("exam", "feedback", EXAM), ("stats", EXAM, "--out", str(hub["root"] / "reports" / EXAM)))
+    totals = {}
+    for login, c in people.items():
+        prefix = f"/user/{login}"
+        r = c.call("POST", prefix, "/assignments/fetch_feedback", data={"course_id": "qingfeng", "assignment_id": EXAM})
+        assert r.status_code == 200, r.text
+        folders = c.call("GET", prefix, f"/api/contents/{EXAM}/feedback").json()["content"]
+        assert len(folders) == 1, folders                       # one submission, one feedback: their own
+        files = c.call("GET", prefix, f"/api/contents/{EXAM}/feedback/{folders[0]['name']}").json()["content"]
+        assert [f["name"] for f in files] == [f"{EXAM}.html"]
+        html = c.call("GET", prefix, f"/files/{EXAM}/feedback/{folders[0]['name']}/{EXAM}.html").text
+        totals[login] = html
+    assert "44" in totals["qfhubtest-c1"] and "廉政风险产生的原因" in totals["qfhubtest-c1"]
+    assert "廉政风险产生的原因" in totals["qfhubtest-c2"]   # each sees their own answers only
+    l1 = user(hub, "qfhubtest-l1")
+    assert l1.login().status_code == 302
+    index = l1.open("/services/reports/")
+    assert index.status_code == 200 and EXAM in index.text
+    assert "（名单外）" not in index.text

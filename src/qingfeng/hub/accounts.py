@@ -78,7 +78,7 @@ def read_accounts(path: Path, layout: Layout) -> tuple[list[Account], list[RowEr
     from ..exam.roster import read_roster
 
     candidates, errors = read_roster(path)
-    if errors:
+    if any(e.row is None for e in errors):
         return [], errors
     try:
         table = read_table(path)
@@ -92,7 +92,7 @@ def read_accounts(path: Path, layout: Layout) -> tuple[list[Account], list[RowEr
     for row_no, cells in table.rows:
         pid = normalise(cells.get(id_header))
         cand = by_id.get(pid)
-        if cand is None:
+        if cand is None:   # read_roster already named this row's problem
             continue
         raw_role = normalise(cells.get(role_header)) if role_header else ""
         role = _ROLE_BY_LABEL.get(raw_role.replace(" ", "")) if raw_role else ROLES[0]
@@ -116,6 +116,7 @@ def read_accounts(path: Path, layout: Layout) -> tuple[list[Account], list[RowEr
             continue
         seen[login] = row_no
         accounts.append(Account(row_no, pid, cand.name, cand.unit, role.key))
+    errors.sort(key=lambda e: (e.row or 0))
     return ([], errors) if errors else (accounts, [])
 
 

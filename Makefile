@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8888
 ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: run test test-fast bench install browser clean
+.PHONY: run test test-fast bench install browser clean hub hub-stop hub-status
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,18 @@ run: $(STAMP)
 	@echo "正在启动 JupyterLab：请在浏览器打开下面打印的 http://$(HOST):$(PORT)/lab?token=… 地址（Ctrl+C 停止）"
 	$(BIN)/jupyter lab --no-browser --ip=$(HOST) --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.app_settings_dir="$(CURDIR)/jupyterlab-settings" $(ROOTFLAG)
+
+## make hub: JupyterHub for many people on this machine (as root; see deploy/README.md)
+HUB_HOST ?= 127.0.0.1
+HUB_PORT ?= 8000
+hub:
+	QINGFENG_HUB_HOST=$(HUB_HOST) QINGFENG_HUB_PORT=$(HUB_PORT) bash deploy/hub.sh start
+
+hub-stop:
+	QINGFENG_HUB_HOST=$(HUB_HOST) QINGFENG_HUB_PORT=$(HUB_PORT) bash deploy/hub.sh stop
+
+hub-status:
+	QINGFENG_HUB_HOST=$(HUB_HOST) QINGFENG_HUB_PORT=$(HUB_PORT) bash deploy/hub.sh status
 
 ## make browser: Debian chromium for the real-browser test (needs root or sudo)
 browser:

@@ -42,6 +42,8 @@ class QingfengPAMAuthenticator(PAMAuthenticator):
         return set(_layout().hub_groups())
 
     async def authenticate(self, handler, data):
+        # People type their 编号 as printed (R003); the Linux account is its lower case (r003).
+        data = {**data, "username": self.normalize_username(data.get("username", ""))}
         name = await super().authenticate(handler, data)
         if not name:
             return None

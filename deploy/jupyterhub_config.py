@@ -73,6 +73,7 @@ c.Spawner.cmd = [str(lay.runtime / "bin" / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.pre_spawn_hook = pre_spawn_hook    # leaders: no server; others: their role's Jupyter settings
+c.Spawner.args = [f"--LabApp.app_settings_dir={lay.lab_settings}"]   # simplified Chinese interface
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 90
 
@@ -88,7 +89,8 @@ c.JupyterHub.services = [
     {
         "name": COURSE_ID,                        # nbgrader: the service's name is the course id
         "url": f"http://127.0.0.1:{_port('QINGFENG_GRADER_PORT', 3)}",
-        "command": [str(lay.runtime / "bin" / "jupyterhub-singleuser"), f"--ServerApp.root_dir={lay.course}"],
+        "command": [str(lay.runtime / "bin" / "jupyterhub-singleuser"), f"--ServerApp.root_dir={lay.course}",
+                    f"--LabApp.app_settings_dir={lay.lab_settings}"],
         "user": lay.grader_user,
         "cwd": str(lay.course),
         "environment": _grader_env,

@@ -237,6 +237,14 @@ print(json.dumps(out))
 """
 
 
+SUBMIT_FROM_KERNEL = """
+import subprocess, sys
+for args in (["fetch_assignment", "{exam}", "--course", "qingfeng"], ["submit", "{exam}", "--course", "qingfeng"]):
+    p = subprocess.run([sys.prefix + "/bin/nbgrader", *args], capture_output=True, text=True)
+    print("EXIT", p.returncode, args[0], p.stderr[-1500:])
+"""
+
+
 def grader(e1: HubUser, *commands: tuple[str, ...]) -> str:
     out, err = e1.run("/services/qingfeng", GRADER_CMD.format(commands=list(commands)), timeout=300)
     assert err == "", err
@@ -281,6 +289,7 @@ def exam_run(hub):
             page.wait_for_url(f"**/user/{login}/lab**", timeout=180_000)
             page.wait_for_selector("#jp-main-dock-panel", timeout=120_000)
             if login == CANDIDATES[0]:
+                page.get_by_text("文件", exact=True).first.wait_for(timeout=60_000)   # the Chinese interface
                 page.screenshot(path=str(SHOTS / "hub-candidate-lab.png"))
             c = HubUser(hub["base"], login, hub["passwords"][login])
             for ck in ctx.cookies():
@@ -299,6 +308,12 @@ def exam_run(hub):
         assert r.status_code == 200, r.text
         r = c.call("POST", prefix, "/assignments/submit", data={"course_id": "qingfeng", "assignment_id": EXAM})
         assert r.status_code == 200 and '"success": false' not in r.text, r.text
+    # An examiner's own server has no Assignments panel; a paper pushed into the exchange from its
+    # kernel anyway is set aside at collection, never marked or counted as a candidate.
+    e1.start_server()
+    assert e1.open("/user/qfhubtest-e1/assignments?course_id=qingfeng").status_code == 404
+    out, err = e1.run("/user/qfhubtest-e1", SUBMIT_FROM_KERNEL.format(exam=EXAM), timeout=300)
+    assert "EXIT 0 submit" in out, out + err
     marked = grader(e1, ("exam", "collect", EXAM), ("mark", EXAM))
     return {"e1": e1, "people": people, "built": built, "marked": marked}
 
@@ -306,10 +321,12 @@ def exam_run(hub):
 def test_each_submission_is_filed_under_its_own_login_and_the_inbound_is_not_listable(hub, exam_run):
     submitted = hub["root"] / "course" / "exams" / "submitted"
     assert sorted(p.name for p in submitted.iterdir()) == list(CANDIDATES)
+    assert "qfhubtest-e1" in exam_run["marked"] and "outside_roster" in exam_run["marked"]
+    assert (hub["root"] / "course" / "exams" / "outside_roster" / "qfhubtest-e1" / EXAM).is_dir()
     inbound = hub["root"] / "exchange" / "qingfeng" / "inbound"
     assert oct(os.stat(inbound).st_mode & 0o7777) == "0o2733"
-    owners = {pwd.getpwuid(p.stat().st_uid).pw_name for p in inbound.iterdir()}
-    assert owners == set(CANDIDATES)
+    owners = {p.name.split("+")[0]: pwd.getpwuid(p.stat().st_uid).pw_name for p in inbound.iterdir()}
+    assert owners == {x: x for x in (*CANDIDATES, "qfhubtest-e1")}   # each paper filed by, and owned by, its maker
     c1 = exam_run["people"]["qfhubtest-c1"]
     out, err = c1.run("/user/qfhubtest-c1", PROBE.format(targets=[("inbound", str(inbound)), ("exchange-root", str(hub["root"] / "exchange"))]))
     assert dict(line.split() for line in out.splitlines())["inbound"] == "denied"
@@ -335,10 +352,13 @@ def test_hand_marking_an_essay_in_formgrader_through_the_hub(hub, exam_run):
         page.goto(f"{hub['base']}/services/qingfeng/formgrader/submissions/{nb_id}/")
         score = page.locator("input.score#answer-YM-JD-01")
         score.wait_for(timeout=90_000)
+        page.wait_for_load_state("networkidle")
         assert "评分要点（仅阅卷人可见）" in page.inner_text("body")
-        score.fill("5")
-        score.press("Tab")
-        page.wait_for_timeout(1500)
+        with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT", timeout=60_000) as saved:
+            score.click()
+            score.fill("5")
+            score.press("Tab")
+        assert saved.value.ok
         page.screenshot(path=str(SHOTS / "hub-formgrader.png"))
         ctx.close()
     out, err = e1.run("/services/qingfeng", GRADES)

@@ -57,11 +57,18 @@ def release(lazy, exam_id: str) -> None:
 @click.pass_obj
 def collect(lazy, exam_id: str) -> None:
     """收取考生已提交的试卷。"""
+    from ..exam.outside_roster import set_aside_outside_roster
+
+    project = lazy.get()
     try:
-        course.collect(lazy.get(), exam_id)
+        course.collect(project, exam_id)
     except course.NbgraderError as e:
         _fail(e)
     click.echo(f"已收卷：{exam_id}")
+    outside = set_aside_outside_roster(project, exam_id)
+    if outside:
+        click.echo(f"注意：{len(outside)} 份提交来自名单外的账号（{'、'.join(outside)}），已移到 exams/outside_roster/，"
+                   "不评分、不计入统计", err=True)
 
 
 @exam.command("autograde")

@@ -11,6 +11,7 @@ other Linux users).  Nothing goes into /etc or the system's PostgreSQL.
     <root>/exchange/      nbgrader's filesystem exchange, 1777 (sticky)
     <root>/reports/       statistics reports the leaders' service serves
     <root>/config/<role>/ per-role Jupyter settings (JUPYTER_CONFIG_PATH): lab page_config, nbgrader
+    <root>/config/lab-settings/  JupyterLab overrides for everyone (Chinese interface)
     <root>/grader-home/   the grader account's home
     <root>/postgres/      the PostgreSQL data directory (deploy/postgres.sh)
 
@@ -81,6 +82,11 @@ class Layout:
     @property
     def grader_home(self) -> Path:
         return self.root / "grader-home"
+
+    @property
+    def lab_settings(self) -> Path:
+        """JupyterLab's app settings for every server (simplified Chinese interface)."""
+        return self.root / "config" / "lab-settings"
 
     def config_dir(self, role_key: str) -> Path:
         return self.root / "config" / role_key

@@ -77,12 +77,13 @@ def write_role_config(layout: Layout, role: str) -> Path:
     folder = layout.config_dir(role)
     (folder / "labconfig").mkdir(parents=True, exist_ok=True)
     staff = role in ("examiner", "grader")
-    disabled = ["@jupyter/nbgrader:assignment-list"] if role == "grader" else ([] if staff else list(LAB_ONLY_FOR_STAFF))
+    disabled = [] if staff else list(LAB_ONLY_FOR_STAFF)
+    server_ext = {} if staff else {x: False for x in SERVER_ONLY_FOR_STAFF}
+    if role != "learner":  # only learners fetch and submit papers; staff accounts are not candidates
+        disabled.append("@jupyter/nbgrader:assignment-list")
+        server_ext["nbgrader.server_extensions.assignment_list"] = False
     (folder / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": {x: True for x in disabled}}, indent=1), encoding="utf-8")
-    server_ext = {x: False for x in SERVER_ONLY_FOR_STAFF} if not staff else {}
-    if role == "grader":
-        server_ext = {"nbgrader.server_extensions.assignment_list": False}
     (folder / "jupyter_server_config.json").write_text(
         json.dumps({"ServerApp": {"jpserver_extensions": server_ext}}, indent=1), encoding="utf-8")
     (folder / "nbgrader_config.py").write_text(
@@ -144,4 +145,7 @@ def prepare(source: Project, layout: Layout) -> list[str]:
             _chown_tree(layout.course / sub, g, layout.role_group("trainer"), 0o2770, 0o660)
     for role in ("learner", "examiner", "trainer", "grader"):
         write_role_config(layout, role)
+    layout.lab_settings.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source.root / "jupyterlab-settings" / "overrides.json", layout.lab_settings / "overrides.json")
+    os.chmod(layout.lab_settings / "overrides.json", 0o644)
     return done

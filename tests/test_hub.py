@@ -378,7 +378,9 @@ def test_scores_in_the_gradebook_equal_the_hand_worked_ones(hub, exam_run):
     for login, items in expected.items():
         objective = {k[len("test-"):]: v for k, v in got[login]["items"].items() if k.startswith("test-")}
         assert objective == pytest.approx(items), login
+    assert got["qfhubtest-c1"]["total"] == pytest.approx(39.0 + 5)       # all objective items + the hand-marked essay
     assert got["qfhubtest-c2"]["total"] == pytest.approx(23.0) and got["qfhubtest-c3"]["total"] == 0.0
+    assert set(got) == set(CANDIDATES)                                  # the examiner's stray paper is not among them
 
 
 def test_feedback_reaches_only_its_owner_and_statistics_reach_the_leader(hub, exam_run):
@@ -401,4 +403,9 @@ def test_feedback_reaches_only_its_owner_and_statistics_reach_the_leader(hub, ex
     assert l1.login().status_code == 302
     index = l1.open("/services/reports/")
     assert index.status_code == 200 and EXAM in index.text
-    assert "（名单外）" not in index.text
+    import re
+    link = next(h for h in re.findall(r'href="([^"]+)"', index.text) if h.endswith(".html"))
+    report = l1.open(link)
+    assert report.status_code == 200 and "交通局" in report.text and "教育局" in report.text
+    assert "（名单外）" not in report.text                               # every paper matched to a person on the roster
+    assert l1.open("/services/reports/files/../../hub/jupyterhub.sqlite").status_code in (403, 404)

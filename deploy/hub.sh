@@ -66,16 +66,14 @@ install_proxy() {
   fi
 }
 
-start_postgres() {
-  # PostgreSQL gradebook: helper script deploy/postgres.sh (project-owned cluster under the data root).
-  if [ -x "$PROJECT/deploy/postgres.sh" ] || [ -f "$PROJECT/deploy/postgres.sh" ]; then
-    bash "$PROJECT/deploy/postgres.sh" start
-  fi
+# PostgreSQL gradebook: deploy/postgres.sh (a project-owned cluster) keeps its data under this
+# deployment's data root (<root>/postgres) and lets the examiners' group read its password file.
+pg() {
+  QINGFENG_VAR="$QINGFENG_HUB_ROOT" QINGFENG_PG_SECRET_GROUP="formgrade-${QINGFENG_HUB_NAMESPACE:-qingfeng}" \
+    bash "$PROJECT/deploy/postgres.sh" "$@"
 }
-
-stop_postgres() {
-  if [ -f "$PROJECT/deploy/postgres.sh" ]; then bash "$PROJECT/deploy/postgres.sh" stop || true; fi
-}
+start_postgres() { if [ -f "$PROJECT/deploy/postgres.sh" ]; then pg start; fi; }
+stop_postgres() { if [ -f "$PROJECT/deploy/postgres.sh" ]; then pg stop || true; fi; }
 
 do_install() {
   need_root

@@ -117,6 +117,10 @@ def test_accounts_one_linux_user_per_row_with_role_groups_private_home_and_a_pri
     # learners are on the course roster under their login, so no submission is counted as （名单外）
     roster_csv = (hub["root"] / "course" / "exams" / "roster.csv").read_text(encoding="utf-8-sig")
     assert "qfhubtest-c1,张一,交通局" in roster_csv and "qfhubtest-e1" not in roster_csv
+    # what learners may read (their courses' source and the public case library), and nothing else
+    published = hub["root"] / "published"
+    assert sorted(p.name for p in published.iterdir()) == ["courses", "qingfeng.toml", "risk_case_library"]
+    assert all(os.stat(p).st_mode & 0o004 for p in published.rglob("*"))
 
 
 def _shadow(login: str) -> str:
@@ -409,3 +413,24 @@ def test_feedback_reaches_only_its_owner_and_statistics_reach_the_leader(hub, ex
     assert report.status_code == 200 and "交通局" in report.text and "教育局" in report.text
     assert "（名单外）" not in report.text                               # every paper matched to a person on the roster
     assert l1.open("/services/reports/files/../../hub/jupyterhub.sqlite").status_code in (403, 404)
+
+
+def test_stop_and_start_keep_accounts_papers_and_marks(hub, exam_run):
+    import json
+
+    env = hub["env"]
+    stop = subprocess.run(["bash", str(REPO / "deploy" / "hub.sh"), "stop"], env=env, capture_output=True, text=True, timeout=120)
+    assert stop.returncode == 0, stop.stderr
+    assert subprocess.run(["bash", str(REPO / "deploy" / "hub.sh"), "status"], env=env, capture_output=True).returncode == 3
+    start = subprocess.run(["bash", str(REPO / "deploy" / "hub.sh"), "start"], env=env, capture_output=True, text=True, timeout=600)
+    assert start.returncode == 0, start.stdout + start.stderr
+    c2 = user(hub, "qfhubtest-c2")
+    assert c2.login().status_code == 302
+    c2.start_server()
+    listing = c2.call("GET", "/user/qfhubtest-c2", f"/api/contents/{EXAM}").json()["content"]
+    assert {f["name"] for f in listing} >= {f"{EXAM}.ipynb", "feedback"}
+    e1 = user(hub, "qfhubtest-e1")
+    assert e1.login().status_code == 302
+    assert e1.open("/services/qingfeng/lab").status_code == 200
+    out, err = e1.run("/services/qingfeng", GRADES)
+    assert json.loads(out)["qfhubtest-c1"]["total"] == pytest.approx(44.0)

@@ -183,9 +183,11 @@ def stage_autograded(ctx: Context, student: str, folder: str | None, answers: di
     out = Path(ctx.staging) / student
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{ctx.exam_id}.ipynb").write_text('{"cells": [' + ", ".join(parts) + "], " + ctx.tail, encoding="utf-8")
-    ts = Path(folder) / "timestamp.txt" if folder else None
-    if ts is not None and ts.is_file():
-        shutil.copy(ts, out / "timestamp.txt")
+    # nbgrader autograde carries these over; release_feedback needs the secret to name each candidate's feedback
+    for name in ("timestamp.txt", "submission_secret.txt"):
+        extra = Path(folder) / name if folder else None
+        if extra is not None and extra.is_file():
+            shutil.copy(extra, out / name)
 
 
 def discover(project: Project, exam_id: str) -> list[tuple[str, Path]]:

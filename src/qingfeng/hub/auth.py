@@ -16,7 +16,7 @@ from jupyterhub.auth import PAMAuthenticator
 
 from .layout import ROLES, Layout, layout as _layout
 
-__all__ = ["QingfengPAMAuthenticator", "role_of", "pre_spawn_hook", "linux_groups"]
+__all__ = ["QingfengPAMAuthenticator", "role_of", "pre_spawn_hook", "linux_groups", "sync_courses_as", "COURSE_FOLDER"]
 
 
 def linux_groups(username: str) -> set[str]:
@@ -52,8 +52,9 @@ class QingfengPAMAuthenticator(PAMAuthenticator):
         return {"name": username, "groups": hub_groups}
 
 
-def pre_spawn_hook(spawner) -> None:
-    """Leaders have no server (they read reports); every other role gets its own Jupyter settings."""
+async def pre_spawn_hook(spawner) -> None:
+    """Leaders have no server (they read reports); every other role gets its own Jupyter settings,
+    and learners their own copy of the courses, synced as themselves before their server starts."""
     lay = _layout()
     role = role_of(linux_groups(spawner.user.name), lay)
     if role is None or role == "leader":
@@ -64,3 +65,32 @@ def pre_spawn_hook(spawner) -> None:
     spawner.environment["QINGFENG_ROLE"] = role
     if role == "trainer":
         spawner.environment["QINGFENG_COURSE"] = str(lay.course)
+    if role in ("learner", "trainer"):
+        await sync_courses_as(spawner.user.name, lay, spawner.log)
+
+
+COURSE_FOLDER = "我的课程"
+
+
+async def sync_courses_as(login: str, lay: Layout, log) -> bool:
+    """``qingfeng courses sync`` into ``~/我的课程``, run as the learner (never as root in their home)."""
+    import asyncio
+    import importlib.util
+
+    if importlib.util.find_spec("qingfeng.learning.sync") is None or not (lay.published / "courses").is_dir():
+        return False
+    home = pwd.getpwnam(login).pw_dir
+    cmd = ["runuser", "-u", login, "--", str(lay.runtime / "bin" / "qingfeng"), "--root", str(lay.published),
+           "courses", "sync", "--dest", os.path.join(home, COURSE_FOLDER)]
+    proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+                                                cwd=home)
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)
+    except asyncio.TimeoutError:
+        proc.kill()
+        log.warning("courses sync for %s timed out", login)
+        return False
+    if proc.returncode != 0:   # the server still starts; the learner keeps yesterday's copy
+        log.warning("courses sync for %s failed: %s", login, out.decode(errors="replace")[-500:])
+        return False
+    return True

@@ -10,6 +10,7 @@ other Linux users).  Nothing goes into /etc or the system's PostgreSQL.
     <root>/course/        the examiners' course copy, owned by the grader account
     <root>/exchange/      nbgrader's filesystem exchange, 1777 (sticky)
     <root>/reports/       statistics reports the leaders' service serves
+    <root>/published/     course notebooks + case library, read-only for all (learners' sync source)
     <root>/config/<role>/ per-role Jupyter settings (JUPYTER_CONFIG_PATH): lab page_config, nbgrader
     <root>/config/lab-settings/  JupyterLab overrides for everyone (Chinese interface)
     <root>/grader-home/   the grader account's home
@@ -74,6 +75,11 @@ class Layout:
     @property
     def exchange(self) -> Path:
         return self.root / "exchange"
+
+    @property
+    def published(self) -> Path:
+        """Read-only for everyone: the course notebooks and case library learners sync from."""
+        return self.root / "published"
 
     @property
     def reports(self) -> Path:

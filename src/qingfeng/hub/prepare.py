@@ -113,6 +113,40 @@ def _course_copy(source: Project, layout: Layout) -> bool:
     return True
 
 
+PUBLISHED = ("qingfeng.toml", "courses", "risk_case_library")
+
+
+def publish(layout: Layout) -> Path:
+    """Course notebooks and the case library from the course copy, read-only for every account.
+
+    Learners' own copies are synced from here at each spawn; keys, bank and gradebook never are.
+    Run again (``qingfeng hub prepare``) after trainers change the course copy.
+    """
+    tmp = layout.root / ".published.tmp"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    for name in PUBLISHED:
+        src = layout.course / name
+        if src.is_dir():
+            shutil.copytree(src, tmp / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        elif src.is_file():
+            shutil.copy(src, tmp / name)
+    for folder, dirs, files in os.walk(tmp):
+        os.chown(folder, 0, 0)
+        os.chmod(folder, 0o755)
+        for f in files:
+            os.chown(os.path.join(folder, f), 0, 0)
+            os.chmod(os.path.join(folder, f), 0o644)
+    old = layout.root / ".published.old"
+    if layout.published.exists():
+        layout.published.rename(old)
+    tmp.rename(layout.published)
+    if old.exists():
+        shutil.rmtree(old)
+    return layout.published
+
+
 def prepare(source: Project, layout: Layout) -> list[str]:
     """Make (or repair) the data root; returns what was done, in Chinese, for the log."""
     if os.geteuid() != 0:
@@ -145,6 +179,7 @@ def prepare(source: Project, layout: Layout) -> list[str]:
             _chown_tree(layout.course / sub, g, layout.role_group("trainer"), 0o2770, 0o660)
     for role in ("learner", "examiner", "trainer", "grader"):
         write_role_config(layout, role)
+    publish(layout)
     layout.lab_settings.mkdir(parents=True, exist_ok=True)
     shutil.copy(source.root / "jupyterlab-settings" / "overrides.json", layout.lab_settings / "overrides.json")
     os.chmod(layout.lab_settings / "overrides.json", 0o644)

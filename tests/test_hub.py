@@ -33,6 +33,7 @@ ROSTER = [
     ("QFHUBTEST-C2", "李二", "交通局", "财务科", "会计", "学员"),
     ("QFHUBTEST-C3", "@王三", "教育局", "办公室", "科员", ""),
     ("QFHUBTEST-L1", "领导乙", "区委", "办公室", "副书记", "领导"),
+    ("QFHUBTEST-T1", "培训师丙", "区委党校", "教研室", "讲师", "培训师"),
 ]
 
 
@@ -110,7 +111,7 @@ def test_accounts_one_linux_user_per_row_with_role_groups_private_home_and_a_pri
     assert members[f"nbgrader-{NS}"] == {"qfhubtest-c1", "qfhubtest-c2", "qfhubtest-c3"}
     assert members[f"formgrade-{NS}"] == {"qfhubtest-e1", f"grader-{NS}"}
     assert "qfhubtest-l1" in members[f"{NS}-leaders"]
-    assert members[f"{NS}-users"] == set(hub["passwords"])
+    assert members[f"{NS}-users"] == set(hub["passwords"]) and "qfhubtest-t1" in set(grp.getgrnam(f"{NS}-trainers").gr_mem)
     for login in hub["passwords"]:
         home = Path(pwd.getpwnam(login).pw_dir)
         assert oct(os.stat(home).st_mode & 0o777) == "0o700" and os.stat(home).st_uid == pwd.getpwnam(login).pw_uid
@@ -202,6 +203,28 @@ def test_formgrader_and_reports_are_refused_to_a_candidate(hub):
     # nbgrader's formgrader and course-list server extensions are not even loaded in a candidate's server
     assert c1.open("/user/qfhubtest-c1/formgrader").status_code == 404
     assert c1.open("/user/qfhubtest-c1/assignments?course_id=qingfeng").status_code == 200
+
+
+def test_a_trainer_edits_the_case_library_but_cannot_read_keys_or_the_gradebook(hub):
+    t1 = user(hub, "qfhubtest-t1")
+    assert t1.login().status_code == 302
+    t1.start_server()
+    course = hub["root"] / "course"
+    code = PROBE.format(targets=[("keys", str(course / "exams" / "keys")), ("gradebook", str(course / "exams" / "gradebook.db")),
+                                 ("bank", str(course / "exams" / "bank")), ("home", "/home/qfhubtest-c1")]) + f"""
+import os, pathlib
+lib = pathlib.Path({str(course / "risk_case_library" / "cases")!r})
+print("cases", len(list(lib.glob("*.yaml"))) > 50)
+(lib.parent / "trainer-note.txt").write_text("培训师可写")
+print("write", "ok")
+print("link", os.path.realpath(os.path.expanduser("~/案例库")) == str(lib.parent))
+"""
+    out, err = t1.run("/user/qfhubtest-t1", code)
+    assert err == ""
+    assert dict(line.split() for line in out.splitlines()) == {"keys": "denied", "gradebook": "denied", "bank": "denied",
+                                                              "home": "denied", "cases": "True", "write": "ok", "link": "True"}
+    assert t1.open("/services/qingfeng/formgrader").status_code == 403
+    (course / "risk_case_library" / "trainer-note.txt").unlink()
 
 
 def test_a_leader_reads_reports_and_has_no_server(hub):

@@ -63,34 +63,43 @@ async def pre_spawn_hook(spawner) -> None:
     spawner.environment["JUPYTER_CONFIG_PATH"] = str(lay.config_dir(role))
     spawner.environment["QINGFENG_HUB_ROOT"] = str(lay.root)
     spawner.environment["QINGFENG_ROLE"] = role
+    spawner.environment["PATH"] = f"{lay.runtime / 'bin'}:/usr/local/bin:/usr/bin:/bin"   # qingfeng in terminals
     if role == "trainer":
         spawner.environment["QINGFENG_COURSE"] = str(lay.course)
+        await _run_as(spawner.user.name, ["ln", "-sfn", str(lay.course / "risk_case_library"), CASE_LIBRARY_LINK], spawner.log)
     if role in ("learner", "trainer"):
         await sync_courses_as(spawner.user.name, lay, spawner.log)
 
 
 COURSE_FOLDER = "我的课程"
+CASE_LIBRARY_LINK = "案例库"   # in a trainer's home: the course copy's case library (group-writable for trainers)
+
+
+async def _run_as(login: str, args: list[str], log, timeout: float = 120) -> bool:
+    """Run a command as ``login`` in their home (never as root inside a user's files)."""
+    import asyncio
+
+    home = pwd.getpwnam(login).pw_dir
+    proc = await asyncio.create_subprocess_exec("runuser", "-u", login, "--", *args, cwd=home,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(), timeout=timeout)
+    except asyncio.TimeoutError:
+        proc.kill()
+        log.warning("%s for %s timed out", args[0], login)
+        return False
+    if proc.returncode != 0:
+        log.warning("%s for %s failed: %s", " ".join(args[:3]), login, out.decode(errors="replace")[-500:])
+        return False
+    return True
 
 
 async def sync_courses_as(login: str, lay: Layout, log) -> bool:
-    """``qingfeng courses sync`` into ``~/我的课程``, run as the learner (never as root in their home)."""
-    import asyncio
+    """``qingfeng courses sync`` into ``~/我的课程`` as the learner; on failure the server still starts."""
     import importlib.util
 
     if importlib.util.find_spec("qingfeng.learning.sync") is None or not (lay.published / "courses").is_dir():
         return False
     home = pwd.getpwnam(login).pw_dir
-    cmd = ["runuser", "-u", login, "--", str(lay.runtime / "bin" / "qingfeng"), "--root", str(lay.published),
-           "courses", "sync", "--dest", os.path.join(home, COURSE_FOLDER)]
-    proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-                                                cwd=home)
-    try:
-        out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)
-    except asyncio.TimeoutError:
-        proc.kill()
-        log.warning("courses sync for %s timed out", login)
-        return False
-    if proc.returncode != 0:   # the server still starts; the learner keeps yesterday's copy
-        log.warning("courses sync for %s failed: %s", login, out.decode(errors="replace")[-500:])
-        return False
-    return True
+    return await _run_as(login, [str(lay.runtime / "bin" / "qingfeng"), "--root", str(lay.published), "courses", "sync",
+                                 "--dest", os.path.join(home, COURSE_FOLDER)], log)

@@ -422,10 +422,11 @@ def test_feedback_reaches_only_its_owner_and_statistics_reach_the_leader(hub, ex
         assert len(folders) == 1, folders                       # one submission, one feedback: their own
         files = c.call("GET", prefix, f"/api/contents/{EXAM}/feedback/{folders[0]['name']}").json()["content"]
         assert [f["name"] for f in files] == [f"{EXAM}.html"]
-        html = c.call("GET", prefix, f"/files/{EXAM}/feedback/{folders[0]['name']}/{EXAM}.html").text
+        html = c.call("GET", prefix, f"/files/{EXAM}/feedback/{folders[0]['name']}/{EXAM}.html").content.decode("utf-8")
         totals[login] = html
-    assert "44" in totals["qfhubtest-c1"] and "廉政风险产生的原因" in totals["qfhubtest-c1"]
-    assert "廉政风险产生的原因" in totals["qfhubtest-c2"]   # each sees their own answers only
+    assert "44" in totals["qfhubtest-c1"] and "23" in totals["qfhubtest-c2"]
+    assert "教育不到位" in totals["qfhubtest-c1"] and "教育不到位" in totals["qfhubtest-c2"]   # their own essay
+    assert "系统评分" in totals["qfhubtest-c3"]
     l1 = user(hub, "qfhubtest-l1")
     assert l1.login().status_code == 302
     index = l1.open("/services/reports/")
@@ -433,7 +434,8 @@ def test_feedback_reaches_only_its_owner_and_statistics_reach_the_leader(hub, ex
     import re
     link = next(h for h in re.findall(r'href="([^"]+)"', index.text) if h.endswith(".html"))
     report = l1.open(link)
-    assert report.status_code == 200 and "交通局" in report.text and "教育局" in report.text
+    assert report.status_code == 200 and "charset=utf-8" in report.headers["Content-Type"].lower()
+    assert "交通局" in report.text and "教育局" in report.text
     assert "（名单外）" not in report.text                               # every paper matched to a person on the roster
     assert l1.open("/services/reports/files/../../hub/jupyterhub.sqlite").status_code in (403, 404)
 

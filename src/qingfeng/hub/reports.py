@@ -44,6 +44,10 @@ class IndexHandler(_Base):
 
 
 class FileHandler(_Base, web.StaticFileHandler):
+    def get_content_type(self) -> str:
+        kind = super().get_content_type()
+        return f"{kind}; charset=utf-8" if kind.startswith("text/") else kind
+
     @web.authenticated
     async def get(self, path, include_body=True):
         await super().get(path, include_body)

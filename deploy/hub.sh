@@ -80,7 +80,12 @@ do_install() {
   install_python
   install_proxy
   chmod -R a+rX "$RUNTIME"
-  "$RUNTIME/bin/qingfeng" --root "$PROJECT" hub prepare
+  local db=()
+  if [ -f "$PROJECT/deploy/postgres.sh" ]; then
+    start_postgres
+    db=(--db-url "$(pg url)" --password-file "$(pg password-file)")
+  fi
+  "$RUNTIME/bin/qingfeng" --root "$PROJECT" hub prepare "${db[@]}"
 }
 
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
@@ -93,7 +98,6 @@ url() {
 do_start() {
   if running; then say "已在运行：$(url)"; return 0; fi
   do_install
-  start_postgres
   say "启动 JupyterHub（日志：$LOG）"
   (cd "$STATE" && exec setsid "$RUNTIME/bin/jupyterhub" -f "$PROJECT/deploy/jupyterhub_config.py" >>"$LOG" 2>&1 < /dev/null) &
   echo $! > "$PIDFILE"

@@ -80,7 +80,8 @@ def hub(tmp_path_factory):
     env = {**os.environ, "QINGFENG_HUB_ROOT": str(root), "QINGFENG_HUB_NAMESPACE": NS, "QINGFENG_HUB_RUNTIME": RUNTIME,
            "QINGFENG_HUB_HOST": "127.0.0.1", "QINGFENG_HUB_PORT": str(port),
            "QINGFENG_HUB_API_PORT": str(free_port()), "QINGFENG_PROXY_API_PORT": str(free_port()),
-           "QINGFENG_GRADER_PORT": str(free_port()), "QINGFENG_REPORTS_PORT": str(free_port())}
+           "QINGFENG_GRADER_PORT": str(free_port()), "QINGFENG_REPORTS_PORT": str(free_port()),
+           "QINGFENG_PG_PORT": str(free_port())}   # used once deploy/postgres.sh is present
     tmp = tmp_path_factory.mktemp("hub")
     try:
         proc = subprocess.run(["bash", str(REPO / "deploy" / "hub.sh"), "start"], env=env, capture_output=True, text=True, timeout=1500)

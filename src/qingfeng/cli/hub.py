@@ -18,8 +18,10 @@ def _layout(project):
 
 
 @hub.command("prepare")
+@click.option("--db-url", default=None, help="成绩库地址（不含密码），如 deploy/postgres.sh url 的输出；写入课程副本的 qingfeng.toml")
+@click.option("--password-file", default=None, help="成绩库密码文件（deploy/postgres.sh password-file）")
 @click.pass_obj
-def prepare(lazy) -> None:
+def prepare(lazy, db_url: str | None, password_file: str | None) -> None:
     """准备 Hub 数据目录（用户组、阅卷账号、课程副本、交换目录、各角色设置）；make hub 会自动运行。"""
     from ..hub.accounts import AccountsError
     from ..hub.prepare import prepare as run
@@ -27,7 +29,7 @@ def prepare(lazy) -> None:
     project = lazy.get()
     lay = _layout(project)
     try:
-        done = run(project, lay)
+        done = run(project, lay, db_url, password_file)
     except AccountsError as e:
         raise click.ClickException(str(e)) from None
     for line in done:

@@ -147,7 +147,26 @@ def publish(layout: Layout) -> Path:
     return layout.published
 
 
-def prepare(source: Project, layout: Layout) -> list[str]:
+def set_gradebook(layout: Layout, db_url: str, password_file: str | None) -> None:
+    """Point the course copy's gradebook at the deployment's PostgreSQL (``[gradebook]`` in its qingfeng.toml).
+
+    The URL carries no password (the file names the password file instead), so every
+    program that opens the course copy (formgrader, qingfeng, the root account's
+    ``hub accounts``) reaches the same database with one setting.
+    """
+    import re
+
+    toml = layout.course / "qingfeng.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = re.sub(r"(?ms)^\[gradebook\]\n.*?(?=^\[|\Z)", "", text).rstrip() + "\n\n"
+    lines = ["[gradebook]", "# Written by `qingfeng hub prepare` (make hub): the deployment's PostgreSQL gradebook.",
+             f"db_url = {json.dumps(db_url)}"]
+    if password_file:
+        lines.append(f"password_file = {json.dumps(password_file)}")
+    toml.write_text(text + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def prepare(source: Project, layout: Layout, db_url: str | None = None, password_file: str | None = None) -> list[str]:
     """Make (or repair) the data root; returns what was done, in Chinese, for the log."""
     if os.geteuid() != 0:
         raise AccountsError("准备 Hub 数据目录需要 root 权限")
@@ -168,6 +187,9 @@ def prepare(source: Project, layout: Layout) -> list[str]:
     _chown(layout.reports, g, layout.role_group("leader"), 0o2750)
     if _course_copy(source, layout):
         done.append(f"复制课程到 {layout.course}")
+    if db_url:
+        set_gradebook(layout, db_url, password_file)
+        done.append(f"成绩库：{db_url}")
     _chown(layout.course, g, layout.staff_group, 0o2750)
     for f in layout.course.iterdir():
         if f.is_file():

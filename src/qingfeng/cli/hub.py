@@ -42,7 +42,7 @@ def prepare(lazy, db_url: str | None, password_file: str | None) -> None:
 @click.option("--out", type=click.Path(dir_okay=False), default="账号密码单.xlsx", show_default=True,
               help="账号密码单（只有本人可读，权限 0600）")
 @click.option("--reset-password", "reset", multiple=True, metavar="编号", help="重新设置这位的密码（可重复）")
-@click.option("--url", "hub_url", default="", help="写进密码单的登录地址，如 http://10.0.0.5:8000/")
+@click.option("--url", "hub_url", default="", help="写进密码单的登录地址，如 http://服务器地址:8000/")
 @click.option("--home-base", type=click.Path(file_okay=False), default="/home", show_default=True,
               help="个人主目录所在的文件夹")
 @click.pass_obj

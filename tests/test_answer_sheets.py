@@ -80,8 +80,9 @@ def test_paper_candidates_are_marked_and_recorded(course_dir, tmp_path):
     ]
     report, errors = mark_sheets(course_dir, EXAM, sheet(tmp_path / "s.xlsx", rows, headers(course_dir)))
     assert errors == []
-    # hand-worked: p01 39 objective + 4 + 15; p02 选择 all right but 第2题 → 10 - 1 = 9; p03 two blanks (0.5 each) + 选择9 (2 分)
-    assert report.total_points == {"p01": 58.0, "p02": 9.0, "p03": 3.0}
+    # hand-worked: p01 39 objective + 4 + 15; p02 选择 all right but 第2题 → 10 - 1 = 9; p03 two blanks (0.5 each) + 选择9
+    # (printed 9th = bank 选择 10, now 1 分: the missing 选择 6's point moved to 选择 3, see yumin_sample.yaml) → 2
+    assert report.total_points == {"p01": 58.0, "p02": 9.0, "p03": 2.0}
     with course.open_gradebook(course_dir) as gb:
         assert gb.find_submission(EXAM, "p01").score == pytest.approx(58.0)
         g = gb.find_grade("answer-YM-JD-01", EXAM, EXAM, "p01")

@@ -1,6 +1,7 @@
 """The bank validates; blueprints draw reproducible, equally covering papers or refuse clearly."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -155,3 +156,70 @@ def test_accept_also_is_relabelled_with_the_shuffled_options(bank, tmp_path):
             assert {printed[k] for k in pi.key} == {item.option_map[k] for k in item.key}
     finally:
         bank.items["YM-XZ-02"] = original
+
+
+def _sample_entries(bank):
+    from qingfeng.exam.answers import OK, AnswerRead
+    from qingfeng.exam.scoring import score
+
+    paper = build_paper(load_blueprint(REPO / "exams" / "blueprints" / "yumin-sample.yaml"), bank)
+    entries = {pi.item.id: pi.key_entry() for s in paper.sections for pi in s.items}
+    return entries, lambda item_id, value: score(entries[item_id], AnswerRead(OK, value)).points
+
+
+def test_judgement_8_accepts_only_dui(bank):
+    """001 第十九条(一) 加大教育力度 and 004 第三篇 二(三)2(1)'s list (廉政教育、谈心活动、人文关怀 first) support 对."""
+    item = bank.items["YM-PD-08"]
+    assert item.key == ("对",) and item.accept_also == () and item.basis == "种子文档"
+    _, mark = _sample_entries(bank)
+    assert mark("YM-PD-08", "对") == 1 and mark("YM-PD-08", "错") == 0
+
+
+def test_the_missing_choice_6_point_sits_on_a_well_founded_item(bank):
+    """The paper prints 选择题10分 with 9 items (004 第五篇 二); the extra point moved from 选择 10 (no seed text for its
+    key) to 选择 3, whose key 重大项目安排 is verbatim in 004 第三篇 四(二)1 and 002 一级风险评定标准."""
+    by_id = bank.items
+    assert by_id["YM-XZ-10"].points == 1 and by_id["YM-XZ-03"].points == 2
+    assert "第3题" in by_id["YM-XZ-10"].explanation and "原先放在第10题" in by_id["YM-XZ-03"].explanation
+    _, mark = _sample_entries(bank)
+    assert mark("YM-XZ-03", "D") == 2 and mark("YM-XZ-10", "C") == 1
+
+
+@pytest.mark.parametrize("item_id,answer,expected", [
+    # 填空 3: 找准风险点 (004 第三篇 二(三)1) → 识别; 防范和控制这些风险 (004 第三篇 二(三)) → 控制; 不确定 the textbook wording
+    ("YM-TK-03", ["不确定", "识别", "评估", "控制"], 2.0),
+    # 填空 7: 000 篇首 “廉政风险是可防范的”, 004 第三篇 “防范和控制” → 可防可控性
+    ("YM-TK-07", ["客观性", "潜在性", "可防可控性"], 1.5),
+    # CT-TK-03: 001 第十三条(三) “个人自由裁量权空间过大”, 第十六条(二) “规范行政自由裁量权”
+    ("CT-TK-03", ["集中", "不规范", "自由裁量权"], 3.0),
+])
+def test_widened_blanks_follow_the_seed_wording(bank, item_id, answer, expected):
+    if item_id.startswith("YM-"):
+        _, mark = _sample_entries(bank)
+        assert mark(item_id, tuple(answer)) == expected
+    else:
+        item = bank.items[item_id]
+        accepted = [set(b.accept) for b in item.blanks]
+        assert all(a in acc for a, acc in zip(answer, accepted))
+        assert sum(b.points for b in item.blanks) == expected
+
+
+def test_case_items_on_level_and_handling_agree_with_the_case_library(bank):
+    """The answer must follow the regraded library: level (000 §九 / 002, the heavier) and the situation's handling
+    (001 第十四条 no warning; 第二十八条(一)至(三) colour by level; 第二十八条(四) referral, no warning)."""
+    lib = {c.id: c for c in load_library(REPO / "risk_case_library" / "cases").cases}
+    asked = [i for i in bank.items.values() if i.case and "该风险点的等级和处理应为" in i.stem]
+    assert len(asked) >= 8
+    for item in asked:
+        c = lib[item.case]
+        answer = item.option_map[item.key[0]]
+        assert answer.startswith(c.annotation.level_value.label), item.id
+        if c.annotation.warning:
+            assert f"发{c.annotation.warning}色预警" in answer, item.id
+        else:
+            assert "不发预警" in answer, item.id
+        assert "案例库标注：" in item.explanation and c.annotation.situation in item.explanation, item.id
+    for item in bank.items.values():  # no explanation still states the old “等级X级，Y色预警” pairing for a non-苗头 case
+        c = lib.get(item.case)
+        if c and not c.annotation.warning:
+            assert not re.search(r"等级[一二三]级，[黄橙红]色预警", item.explanation), item.id

@@ -19,14 +19,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def good_row(**over) -> dict:
+    """A 苗头 (诫勉谈话, 001 第二十八条(二)): 002 二级 fully (no direct 人财物 power, 机率较高), 000 三级 → 二级, 橙."""
     row = {
         "标题": "村会计一人经手集体资金收付", "日期": "2020-06", "地区或机关": "某县", "单位类型": "村",
         "岗位": "村会计", "事实经过": "村会计一人既管账又管钱，长期未与村务监督委员会对账，造成集体资金收付无人复核。",
-        "处置结果": "受到党内警告处分", "处置类别": "党纪轻处分", "涉及金额（元）": 12000, "来源类型": "网页",
+        "处置结果": "受到诫勉谈话", "处置类别": "诫勉谈话", "涉及金额（元）": 12000, "来源类型": "网页",
         "来源": "https://www.example.gov.cn/case/1.html", "原始记录编号": "", "是否转载": "否", "种子文档出处": "",
-        "风险类别": "业务流程、制度机制", "权力重要程度": "低", "资金关联程度": "高", "自由裁量权": "中",
+        "风险类别": "业务流程、制度机制", "权力重要程度": "低", "资金关联程度": "中", "自由裁量权": "中",
         "发生可能性": "中", "危害程度": "中", "行使频率": "高", "涉及三重一大": "否", "风险等级": "二级",
-        "评级理由": "不掌握审批等重要权力，但直接经手资金，发生几率和后果中等，评为二级。",
+        "评级理由": "不掌握审批等重要权力，经手资金收付但无支配权，发生几率较高、后果较为严重，评为二级。",
         "风险点": "村集体资金收付由一人经手，缺少复核", "防控措施编号": "M18-1、M17-3", "预警颜色": "橙",
     }
     row.update(over)
@@ -80,6 +81,24 @@ def test_blank_level_is_graded_from_the_factors(cases_dir, tmp_path):
     report = import_sheet(xlsx(tmp_path / "a.xlsx", [good_row(风险等级="", 预警颜色="")]), cases_dir)
     assert report.errors == []
     assert load_library(cases_dir).by_id(report.added[0]).annotation.level == "二级"
+
+
+def test_blank_situation_follows_the_disposal_and_only_a_sign_gets_a_colour(cases_dir, tmp_path):
+    """001 第二十八条(四): a 党纪处分 is a violation to refer, not a warning; 第二十八条(二): a 诫勉 at 二级 is 橙."""
+    rows = [good_row(标题="甲", 岗位="村会计甲", 预警颜色=""),
+            good_row(标题="乙", 岗位="村会计乙", 处置类别="党纪轻处分", 处置结果="受到党内警告处分", 预警颜色="")]
+    report = import_sheet(xlsx(tmp_path / "a.xlsx", rows), cases_dir)
+    assert report.errors == []
+    lib = load_library(cases_dir)
+    sign, violation = (lib.by_id(i).annotation for i in report.added)
+    assert (sign.situation, sign.warning) == ("苗头预警", "橙")
+    assert (violation.situation, violation.warning) == ("违纪违法移送", "")
+    assert sign.factors["moral"] == "低"  # blank 思想道德问题 column: 不常表现 (000 §九(三))
+
+
+def test_other_disposal_needs_a_stated_situation(cases_dir, tmp_path):
+    report = import_sheet(xlsx(tmp_path / "a.xlsx", [good_row(处置类别="其他", 预警颜色="")]), cases_dir)
+    assert any("没有写情形" in str(e) and "其他" in str(e) for e in report.errors), report.errors
 
 
 def test_csv_in_gbk_from_chinese_excel(cases_dir, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from qingfeng.cases import load_library, summarise
-from qingfeng.risk import CATEGORY_NAMES, Level
+from qingfeng.risk import CATEGORY_NAMES, SITUATIONS, Level
 
 REPO = Path(__file__).resolve().parents[1]
 RECORDS = REPO.parent / "shared" / "cases" / "records.jsonl"
@@ -40,6 +40,18 @@ def test_readme_counts_match_the_library(library):
         assert f"| {c} | {s.primary.get(c, 0)} | {s.any_category.get(c, 0)} |" in readme
     for lv in Level:
         assert f"| {lv.label} | {s.levels.get(lv, 0)} |" in readme
+    for sit in SITUATIONS:
+        assert re.search(rf"\| {sit.name}（[^|]*） \| {s.situations.get(sit.name, 0)} \|", readme), sit.name
+
+
+def test_readme_lists_every_case_whose_level_changed_in_the_regrade(library):
+    """The regrade against 000 §九 / 002 评定标准 is listed in the README (case id → its new level)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("等级有变的"):readme.index("培训师的 Excel 流程")]
+    listed = set(re.findall(r"(?:CCDI-\d{8}-\d{2}|PG-\d{3}|S00\d-\d{2})", section))
+    assert len(listed - {"PG-011", "PG-012"}) == int(re.search(r"等级有变的 (\d+) 个", section).group(1))
+    for cid in listed - {"PG-011", "PG-012"}:
+        assert cid in {c.id for c in library.cases}, cid
 
 
 @pytest.mark.skipif(not RECORDS.is_file(), reason="shared/cases not beside the repository")
@@ -67,3 +79,23 @@ def test_every_case_file_is_plain_yaml_with_schema_version(library):
     for path in (REPO / "risk_case_library" / "cases").glob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert data["schema_version"] == 1
+
+
+@pytest.mark.skipif(not RECORDS.is_file(), reason="shared/cases not beside the repository")
+def test_quoted_text_in_reasoning_is_verbatim_from_a_seed_or_the_record(library):
+    """Quote only verbatim text (e.g. 000 七 “因亲情请托等情节”, not “碍于亲情”); short terms such as “围猎” excepted."""
+    from qingfeng.chinese_text import to_simplified
+    from qingfeng.sources import SEEDS
+
+    def norm(t: str) -> str:
+        return re.sub(r"[\s,，、。；;:：()（）]", "", to_simplified(t))
+
+    seeds_dir = REPO.parent / "shared" / "seeds"
+    seeds = norm("".join((seeds_dir / s.filename).read_text(encoding="utf-8") for s in SEEDS.values()))
+    records = {r["id"]: r for r in map(json.loads, RECORDS.read_text(encoding="utf-8").splitlines())}
+    named = {"以文件落实文件", "无公函不接待"}  # a named phenomenon or rule, not a quotation of a source
+    for case in library.cases:
+        excerpt = norm(records.get(case.source.record, {}).get("source_excerpt", ""))
+        for q in re.findall(r"“([^”]+)”", case.annotation.reasoning):
+            k = norm(q)
+            assert k in seeds or k in excerpt or len(k) <= 4 or q in named, (case.id, q)

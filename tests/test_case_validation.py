@@ -63,8 +63,16 @@ def test_the_example_is_valid(tmp_path):
     (dict(annotation__level="二级", annotation__warning="橙"), "annotation.level", "按所填因素评定应为一级（高）"),
     (dict(annotation__factors__harm="极高"), "annotation.factors", "危害程度的取值“极高”无法识别"),
     (dict(annotation__factors__power=KeyError), "annotation.factors", "缺少因素“权力重要程度”"),
-    (dict(annotation__warning="橙"), "annotation.warning", "对应红色预警"),
-    (dict(annotation__warning="紫"), "annotation.warning", "预警颜色“紫”无法识别"),
+    # 001 第二十八条(一)至(三): a 苗头 gets the colour of its level; S004-01 is 一级
+    (dict(disposal_kind="批评教育", annotation__situation="苗头预警", annotation__warning="橙"), "annotation.warning", "对应红色预警"),
+    (dict(disposal_kind="批评教育", annotation__situation="苗头预警", annotation__warning="紫"), "annotation.warning", "预警颜色“紫”无法识别"),
+    # 001 第二十六条: warnings are for 苗头性、倾向性问题, not for a graded risk point (第十四条)
+    (dict(annotation__warning="红"), "annotation.warning", "预警颜色应留空"),
+    # 001 第二十八条(四): a sanction means a violation already established
+    (dict(disposal_kind="党纪轻处分"), "annotation.situation", "属于“违纪违法移送”"),
+    (dict(annotation__situation="随便"), "annotation.situation", "无法识别"),
+    # 000 §九: the 思想道德 prong must be stated in every case file
+    (dict(annotation__factors__moral=KeyError), "annotation.factors", "缺少因素“思想道德方面问题的突出程度”"),
     (dict(annotation__prevention_measures=[]), "annotation.prevention_measures", "至少列出一条"),
     (dict(annotation__prevention_measures=["M99-1"]), "annotation.prevention_measures", "未知的防控措施编号"),
     (dict(annotation__prevention_measures=["M19-1"]), "annotation.prevention_measures", "没有一条属于所标注的风险类别"),

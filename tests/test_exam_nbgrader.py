@@ -74,14 +74,16 @@ BROKEN = {
     "YM-PD-09": '作答 = "对"', "YM-PD-10": '作答 = "对"',
 }
 OBJECTIVE_IDS = list(PERFECT)
+# The missing 选择 6's point sits on 选择 3 (三重一大, verbatim in 004 第三篇 and 002), no longer on 选择 10, whose
+# key has no seed text; 判断 8 now accepts only 对 (001 第十九条(一)).  Nobody below answers 判断 8 with 错.
 ALL_RIGHT = {"YM-TK-01": 1.5, "YM-TK-02": 1.5, "YM-TK-03": 2.0, "YM-TK-04": 2.0, "YM-TK-05": 2.5, "YM-TK-06": 3.0,
              "YM-TK-07": 1.5, "YM-TK-08": 2.5, "YM-TK-09": 2.5, **{i: 1.0 for i in OBJECTIVE_IDS if "-XZ-" in i or "-PD-" in i},
-             "YM-XZ-10": 2.0}
+             "YM-XZ-03": 2.0}
 EXPECTED = {
     "c01": ALL_RIGHT,
     "c02": ALL_RIGHT,
     "c03": {**{i: 0.0 for i in OBJECTIVE_IDS}, "YM-TK-01": 0.5, "YM-TK-02": 1.0, "YM-TK-03": 1.5, "YM-TK-04": 1.0,
-            "YM-TK-06": 1.5, "YM-TK-07": 1.0, "YM-TK-08": 1.0, "YM-TK-09": 1.5, "YM-XZ-03": 1.0, "YM-XZ-04": 1.0,
+            "YM-TK-06": 1.5, "YM-TK-07": 1.0, "YM-TK-08": 1.0, "YM-TK-09": 1.5, "YM-XZ-03": 2.0, "YM-XZ-04": 1.0,
             "YM-XZ-07": 1.0, "YM-XZ-08": 1.0, "YM-XZ-09": 1.0,
             **{f"YM-PD-{n:02d}": 1.0 for n in range(1, 11) if n != 7}},
     "c04": {**{i: 0.0 for i in OBJECTIVE_IDS}, "YM-TK-04": 2.0, "YM-TK-06": 3.0, "YM-XZ-02": 1.0, "YM-XZ-05": 1.0,
@@ -94,7 +96,8 @@ ESSAYS = {
     "c02": {"YM-JD-01": 3, "YM-JD-02": 3, "YM-JD-03": 3, "YM-JD-04": 3, "YM-JD-05": 3, "YM-JD-06": 3, "YM-LS-01": 6, "YM-LS-02": 12},
     "c03": {"YM-JD-01": 2},
 }
-TOTALS = {"c01": 39 + 46.5, "c02": 39 + 36, "c03": 23 + 2, "c04": 16.0, "c05": 0.0}
+# c03 gains 1: right on 选择 3 (now 2 points), wrong on 选择 10 (now 1 point, was 2).
+TOTALS = {"c01": 39 + 46.5, "c02": 39 + 36, "c03": 24 + 2, "c04": 16.0, "c05": 0.0}
 ROSTER = "编号,姓名,单位,部门,岗位\nc01,张一,交通局,工程管理科,科长\nc02,李二,交通局,财务科,会计\nc03,王三,教育局,办公室,科员\nc04,赵四,教育局,基建科,科员\nc05,钱五,卫生局,监督所,执法员\n"
 
 
@@ -104,7 +107,7 @@ def marked(tmp_path_factory):
     project = find_project(root)
     deadline = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)).astimezone(dt.timezone(dt.timedelta(hours=8)))
     deadline = deadline.replace(second=0, microsecond=0)
-    course.build_exam(project, "yumin-sample", EXAM, seed=0, deadline=deadline)
+    course.build_exam(project, "yumin-sample", EXAM, seed=0, deadline=deadline, allow_past=True)
     (root / "roster.csv").write_text(ROSTER, encoding="gb18030")
     added, errors = import_roster(project, root / "roster.csv")
     assert errors == [] and len(added) == 5

@@ -98,7 +98,7 @@ def both_marked(prepared):
     # (and it stops at that paper, so z-dup is named to sort last)
     # answer cell at all (its DeduplicateIds empties the earlier copy's metadata, then validation fails)
     with pytest.raises(course.NbgraderError) as failed:
-        course.autograde(slow, EXAM)
+        course.nbgrader_autograde(slow, EXAM)  # simulated papers on a throw-away copy
     assert "z-dup" in str(failed.value)
     course.settle_rubric_cells(slow, EXAM)
     return fast, slow, students, marker, report, side_effect_after_mark

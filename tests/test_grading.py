@@ -1,11 +1,11 @@
-"""The grading function: one test per rule, plus its input checks."""
+"""The grading function's input checks and its behaviour over every input (per-seed rules: test_seed_verdicts.py)."""
 from __future__ import annotations
 
 import itertools
 
 import pytest
 
-from qingfeng.risk import Assessment, Level, grade, parse_rating
+from qingfeng.risk import Assessment, grade, parse_rating
 
 
 def A(power="中", money="中", discretion="中", likelihood="中", harm="中", frequency="中", sanzhong_yida="否"):
@@ -13,36 +13,22 @@ def A(power="中", money="中", discretion="中", likelihood="中", harm="中", 
                                         harm=harm, frequency=frequency, sanzhong_yida=sanzhong_yida))
 
 
-@pytest.mark.parametrize("assessment,level,rule,phrase", [
-    (A(sanzhong_yida="是", harm="高"), 1, 1, "三重一大"),
-    (A(power="高", money="高"), 1, 2, "掌握较多重要权力"),
-    (A(power="高", likelihood="高"), 1, 2, "发生可能性高"),
-    (A(money="高", harm="高"), 1, 3, "直接支配资金"),
-    (A(likelihood="高", harm="高"), 1, 4, "发生可能性高，且一旦发生危害严重"),
-    (A(discretion="高", frequency="高", harm="高"), 1, 5, "自由裁量权大"),
-    (A(power="低", money="低"), 3, 6, "基本不掌握重要权力"),
-    (A(likelihood="低", harm="低"), 3, 7, "发生可能性低"),
-    (A(), 2, 8, "介于一级与三级之间"),
-    (A(money="高", harm="中"), 2, 8, "二级"),
-    (A(sanzhong_yida="是"), 2, 8, "虽涉及“三重一大”"),
-    (A(power="高", money="低"), 2, 8, "虽掌握较多重要权力"),
-    (A(power="低", money="低", discretion="高"), 2, 8, "二级"),
-])
-def test_each_rule(assessment, level, rule, phrase):
-    r = grade(assessment)
-    assert (r.level, r.rule) == (Level(level), rule)
-    assert phrase in r.explain()
-    assert r.sources
+def test_every_combination_grades_and_more_power_moral_problems_or_sanzhong_yida_never_lower_it():
+    """Per-seed rules are tested in test_seed_verdicts.py.  Here: every input grades, and the factors that
+    000 §九 (power, 思想道德) and 002 (三重一大) name as sufficient for a level never lower the teaching level.
 
-
-def test_every_combination_grades_without_error_and_monotonically_in_harm():
+    Likelihood and harm are not checked: 002 reads them as one “或者” part of each level, and a point that
+    fully fits 002's 二级 wording is 二级 even when a lower harm left it tied between levels (see grading.py)."""
     scale = (1, 2, 3)
-    for p, m, d, l, h, f, s in itertools.product(scale, scale, scale, scale, scale, scale, (False, True)):
-        a = Assessment(p, m, d, l, h, f, s)
-        r = grade(a)
-        assert r.explain().startswith("评定为")
-        if h < 3:  # raising harm never lowers the level (1 is most serious)
-            assert grade(Assessment(p, m, d, l, h + 1, f, s)).level <= r.level
+    for p, m, d, l, h, f, mo, s in itertools.product(scale, scale, scale, scale, scale, scale, scale, (False, True)):
+        r = grade(Assessment(p, m, d, l, h, f, moral=mo, sanzhong_yida=s))
+        assert r.explain().startswith("教学等级") and r.sources
+        if p < 3:  # 1 is the most serious level: raising a factor never gives a larger level number
+            assert grade(Assessment(p + 1, m, d, l, h, f, moral=mo, sanzhong_yida=s)).level <= r.level
+        if mo < 3:
+            assert grade(Assessment(p, m, d, l, h, f, moral=mo + 1, sanzhong_yida=s)).level <= r.level
+        if not s:
+            assert grade(Assessment(p, m, d, l, h, f, moral=mo, sanzhong_yida=True)).level <= r.level
 
 
 @pytest.mark.parametrize("value,expected", [("高", 3), ("中", 2), ("低", 1), ("较高", 2), (" 大 ", 3), ("1", 1), (2, 2)])

@@ -13,7 +13,7 @@ from qingfeng.learning import exercises as ex
 from qingfeng.learning.case_widgets import CaseGrader, FactorExplorer
 from qingfeng.learning.drill_widgets import Placement, ProgressView, SelfCheck, StepOrder
 from qingfeng.learning.progress import ProgressStore
-from qingfeng.risk import EIGHT_STEPS, TRANSFER
+from qingfeng.risk import EIGHT_STEPS, TRANSFER, warning_for
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -33,7 +33,7 @@ def by_id(cases, cid):
 
 
 def test_a_fully_right_answer_scores_every_part(cases):
-    c = by_id(cases, "PG-012")  # 三级 / 黄, 批评教育: no transfer
+    c = by_id(cases, "PG-012")  # 三级, 批评教育: a 苗头 (001 第二十八条(一)), so 黄 and its actions, no transfer
     right = ex.CaseAnswer("思想道德风险", (), "三级（低）", "黄", tuple(ex.correct_actions(c)))
     fb = ex.check_case(c, right)
     assert [p.correct for p in fb.parts] == [True, True, True, True] and fb.score == 4
@@ -49,20 +49,50 @@ def test_further_categories_are_compared_with_the_annotation(cases):
 
 
 def test_feedback_explains_with_the_grading_reasons_and_the_real_disposal(cases):
-    c = by_id(cases, "S004-01")
+    c = by_id(cases, "S004-01")  # a risk point found by 排查, nobody sanctioned: 001 第十四条, no warning
     fb = ex.check_case(c, ex.CaseAnswer("制度机制风险", (), "二级", "橙", ()))
     cat, level, warning, actions = fb.parts
     assert cat.score == 0.5 and "主要是业务流程风险" in cat.message  # a listed but not primary category
-    assert not level.correct and "直接支配资金" in level.message and "002" in level.message
-    assert not warning.correct and "第二十八条" in warning.message and "红色预警" in warning.message
-    assert actions.score == 0 and "真实处置" in actions.message and c.source.ref in actions.message
+    assert not level.correct and "具有较大的人、财、物管理权" in level.message and "002" in level.message and "000" in level.message
+    assert not warning.correct and "风险点定级" in warning.message and "第十四条" in warning.message
+    assert actions.correct and "真实处置" in actions.message and c.source.ref in actions.message
 
 
-def test_a_sanctioned_case_requires_transfer(cases):
+def test_a_graded_risk_point_gets_no_warning_and_no_article_28_actions(cases):
+    """001 第十四条 grades a risk point; 第二十六条 keeps warnings for 苗头性、倾向性问题 — none for S004-01."""
+    c = by_id(cases, "S004-01")
+    red = ex.check_case(c, ex.CaseAnswer("业务流程风险", (), "一级", "红", warning_for("一级").actions))
+    assert not red.parts[2].correct and "不应发红色预警" in red.parts[2].message
+    assert red.parts[3].score == 0 and "多选了" in red.parts[3].message
+    assert ex.correct_actions(c) == set()
+    right = ex.check_case(c, ex.CaseAnswer("业务流程风险", (), "一级", ex.NO_WARNING, ()))
+    assert right.score == 4
+
+
+def test_a_violation_is_referred_not_warned(cases):
+    """001 第二十八条(四): what is already 违纪违法 goes to 移送; a red warning is not the answer for the sentenced."""
     c = next(c for c in cases if c.disposal_kind == "移送司法")
-    assert TRANSFER[0] in ex.correct_actions(c)
-    fb = ex.check_case(c, ex.CaseAnswer(actions=tuple(sorted(ex.correct_actions(c)))))
-    assert fb.parts[3].correct and "第二十八条(四)" in fb.parts[3].message
+    assert ex.correct_actions(c) == {TRANSFER[0]}
+    fb = ex.check_case(c, ex.CaseAnswer(c.annotation.categories[0], (), c.annotation.level, "红",
+                                        tuple(ex.all_disposal_actions())))
+    assert not fb.parts[2].correct and "违纪违法移送" in fb.parts[2].message
+    assert fb.parts[3].score == 0 and "第二十八条(四)" in fb.parts[3].message
+    fb = ex.check_case(c, ex.CaseAnswer(c.annotation.categories[0], (), c.annotation.level, ex.NO_WARNING, (TRANSFER[0],)))
+    assert fb.score == 4
+
+
+def test_warning_colour_and_actions_follow_the_learners_own_level(cases):
+    """001 第二十八条: colour by level.  A learner who says 二级 for a 三级 苗头 loses the level part only if the
+    colour and actions are those of 二级 (橙); 黄 would then be inconsistent with their own level."""
+    c = by_id(cases, "PG-012")  # 苗头, 三级
+    orange = ex.correct_actions(c, "二级")
+    fb = ex.check_case(c, ex.CaseAnswer("思想道德风险", (), "二级（中）", "橙", tuple(orange)))
+    assert [p.correct for p in fb.parts] == [True, False, True, True]
+    assert "按你定的二级（中）" in fb.parts[2].message
+    fb = ex.check_case(c, ex.CaseAnswer("思想道德风险", (), "二级（中）", "黄", tuple(ex.correct_actions(c))))
+    assert not fb.parts[2].correct and not fb.parts[3].correct
+    fb = ex.check_case(c, ex.CaseAnswer("思想道德风险", (), "三级", ex.NO_WARNING, ()))
+    assert not fb.parts[2].correct and "不能不预警" in fb.parts[2].message and fb.parts[3].score == 0
 
 
 @pytest.mark.parametrize("answer", [
@@ -99,7 +129,7 @@ def test_case_grader_widget_filters_grades_and_records(cases, store):
     c = g.current()
     g.primary.value = c.annotation.categories[0]
     g.level.value = [lv for lv in ex.LEVEL_CHOICES if lv.startswith(c.annotation.level)][0]
-    g.warning.value = c.annotation.warning
+    g.warning.value = c.annotation.warning or ex.NO_WARNING
     g.actions.value = tuple(ex.correct_actions(c))
     g.submit.click()
     assert "得分：4 / 4" in g.feedback.value and "✔ 风险等级" in g.feedback.value
@@ -113,14 +143,24 @@ def test_case_grader_widget_filters_grades_and_records(cases, store):
 
 def test_factor_explorer_updates_live():
     f = FactorExplorer()
-    assert "二级（中）" in f.result.value
+    assert "教学等级：二级（中）" in f.result.value and "000 与 002 一致" in f.result.value
     f.factors["money"].value = "高"
     f.factors["harm"].value = "高"
-    assert "一级（高）" in f.result.value and "直接支配资金" in f.result.value
+    assert "教学等级：一级（高）" in f.result.value and "具有较大的人、财、物管理权" in f.result.value
+    assert "000 与 002 不一致" in f.result.value  # 000 still 二级 by power 中
+    for k in ("power", "money", "harm", "likelihood", "moral"):
+        f.factors[k].value = "低"
+    assert "教学等级：三级（低）" in f.result.value and "001《" in f.result.value and "不设门槛" in f.result.value
+
+
+def test_factor_explorer_ticking_sanzhong_yida_with_low_power_and_money():
+    """002 一级标准 names 三重一大 first; 三重一大 is direct 人财物 power, so 二/三级 cannot fit it (issue: one old
+    rule had the guard, another did not, giving 三级)."""
+    f = FactorExplorer()
     f.factors["power"].value = "低"
     f.factors["money"].value = "低"
-    f.factors["harm"].value = "低"
-    assert "三级（低）" in f.result.value
+    f.sanzhong.value = True
+    assert "教学等级：一级（高）" in f.result.value and "000 与 002 不一致" in f.result.value
 
 
 def test_placement_step_order_selfcheck_and_progress_widgets(store, tmp_path):

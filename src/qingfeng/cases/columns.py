@@ -48,12 +48,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("发生可能性", "annotation.factors.likelihood", True, "高/中/低。", _RATING, width=10),
     Column("危害程度", "annotation.factors.harm", True, "高/中/低。", _RATING, width=10),
     Column("行使频率", "annotation.factors.frequency", True, "权力行使频率：高/中/低。", _RATING, width=10),
+    Column("思想道德问题", "annotation.factors.moral", False, "000 §九：思想道德方面的问题突出填高、比较突出填中、不常表现填低；留空按“低”。", _RATING, width=10),
     Column("涉及三重一大", "annotation.factors.sanzhong_yida", False, "是/否，留空按“否”。", ("是", "否"), width=10),
     Column("风险等级", "annotation.level", False, "一级/二级/三级，或高/中/低、1级；留空则按各因素自动评定。", ("一级", "二级", "三级"), width=10),
     Column("评级理由", "annotation.reasoning", True, "结合各因素说明为什么是这个等级。", width=40),
     Column("风险点", "annotation.risk_point", True, "哪个岗位、哪个环节可能出问题。", width=30),
     Column("防控措施编号", "annotation.prevention_measures", True, "M16-1 至 M20-3（清新区办法第十六至二十条），多个用“、”分隔。", width=18),
-    Column("预警颜色", "annotation.warning", False, "黄/橙/红；留空则按等级确定（第二十八条）。", ("黄", "橙", "红"), width=10),
+    Column("情形", "annotation.situation", False, "风险点定级（第十四条）、苗头预警（第二十八条一至三）或违纪违法移送（第二十八条四）；留空按处置类别确定，处置类别为“其他”时必填。", ("风险点定级", "苗头预警", "违纪违法移送"), width=12),
+    Column("预警颜色", "annotation.warning", False, "只有苗头预警才填：黄/橙/红，留空则按等级确定（第二十八条）；其他两种情形留空。", ("黄", "橙", "红"), width=10),
 )
 
 FACTOR_COLUMNS = tuple(c for c in COLUMNS if c.field.startswith("annotation.factors."))

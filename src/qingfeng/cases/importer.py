@@ -5,7 +5,8 @@ The pipeline is a row of small named steps:
 1. ``read_sheet``       — cells from xlsx/csv (:mod:`.sheets`)
 2. ``map_headers``      — which column is which; missing required columns stop here
 3. ``row_to_mapping``   — normalise cells (繁→简, 全角→半角, 风险 suffix, 1级/高 …)
-4. ``complete``         — fill a blank level from the factors and a blank warning from the level
+4. ``complete``         — fill a blank level from the factors, a blank situation from the disposal kind and,
+   for a 苗头预警, a blank warning from the level
 5. ``validate_case``    — the same rules ``qingfeng cases validate`` applies
 6. ``reconcile``        — new, update or unchanged; duplicates against the library and within the sheet
 7. ``commit``           — write every file or none (:mod:`.transaction`)
@@ -21,7 +22,8 @@ from pathlib import Path
 
 from ..chinese_text import normalise
 from ..spreadsheet import RowError
-from ..risk import FACTOR_LABELS, Assessment, category, grade, parse_level, parse_rating, warning_for
+from ..risk import (FACTOR_LABELS, Assessment, category, grade, parse_level, parse_rating, situation, situation_for_disposal,
+                    warning_for)
 from ..risk.grading import RATING_NAMES, parse_bool
 from .columns import COLUMN_BY_HEADER, COLUMNS, Column, header_for
 from .library import LoadedLibrary, dump_case, load_library
@@ -130,18 +132,28 @@ def _parse_factor(col: Column, text: str) -> str:
     label = FACTOR_LABELS[name]
     if name == "sanzhong_yida":
         return "是" if parse_bool(text, label) else "否"
+    if name == "moral" and not text:
+        return "低"  # 000 §九(三) “不常表现”, as the column's help says
     return RATING_NAMES[parse_rating(text, label)]
 
 
 def complete(data: dict) -> None:
-    """Blank level ← grading function; blank warning ← level (001 第二十八条)."""
+    """Blank level ← grading function; blank situation ← disposal kind; blank warning ← level for a 苗头 (001 第二十八条)."""
     ann = data.setdefault("annotation", {})
     if not ann.get("level"):
         try:
             ann["level"] = grade(Assessment.from_mapping(ann.get("factors", {}))).level.tier
         except ValueError:
             return  # the factor error itself is reported by validation
-    if not ann.get("warning"):
+    if not ann.get("situation"):
+        implied = situation_for_disposal(str(data.get("disposal_kind", "")))
+        if implied is not None:
+            ann["situation"] = implied.name
+    try:
+        warns = situation(str(ann.get("situation", ""))).warns
+    except ValueError:
+        return  # reported by validation
+    if warns and not ann.get("warning"):
         try:
             ann["warning"] = warning_for(parse_level(ann["level"])).colour
         except ValueError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from ..risk import Assessment, Level, Warning, grade, parse_level, parse_warning
+from ..risk import Assessment, Level, Situation, Warning, grade, parse_level, parse_warning, situation
 
 __all__ = ["SCHEMA_VERSION", "SOURCE_KINDS", "DISPOSAL_KINDS", "Source", "Annotation", "Case", "case_from_dict"]
 
@@ -43,7 +43,8 @@ class Annotation:
     reasoning: str
     risk_point: str
     prevention_measures: list[str]  # measure ids, M16-1 …
-    warning: str  # 黄/橙/红
+    warning: str  # 黄/橙/红 for a 苗头预警 case; empty where no warning applies
+    situation: str = ""  # 风险点定级 / 苗头预警 / 违纪违法移送 (risk.SITUATIONS)
 
     @property
     def assessment(self) -> Assessment:
@@ -54,8 +55,12 @@ class Annotation:
         return parse_level(self.level)
 
     @property
-    def warning_value(self) -> Warning:
-        return parse_warning(self.warning)
+    def warning_value(self) -> Warning | None:
+        return parse_warning(self.warning) if self.warning else None
+
+    @property
+    def situation_value(self) -> Situation:
+        return situation(self.situation)
 
     @property
     def primary_category(self) -> str:
@@ -146,6 +151,7 @@ def case_from_dict(d: dict) -> Case:
             risk_point=str(ann.get("risk_point", "") or ""),
             prevention_measures=[str(m) for m in (ann.get("prevention_measures") or [])],
             warning=str(ann.get("warning", "") or ""),
+            situation=str(ann.get("situation", "") or ""),
         ),
         extra={k: v for k, v in d.items() if k not in _CASE_KEYS},
     )

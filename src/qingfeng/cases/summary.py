@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..risk import CATEGORY_NAMES, Level, category, parse_level
+from ..risk import CATEGORY_NAMES, SITUATIONS, Level, category, parse_level
 from .model import Case
 
 __all__ = ["LibrarySummary", "summarise"]
@@ -18,6 +18,7 @@ class LibrarySummary:
     levels: dict[Level, int]
     seed_sourced: int
     reprints: int
+    situations: dict[str, int] = field(default_factory=dict)  # 风险点定级 / 苗头预警 / 违纪违法移送 -> count
 
     def missing(self) -> list[str]:
         """Categories or levels with no case at all."""
@@ -30,6 +31,8 @@ class LibrarySummary:
         rows += [f"  {c}：{self.primary.get(c, 0)} / {self.any_category.get(c, 0)}" for c in CATEGORY_NAMES]
         rows.append("按等级：")
         rows += [f"  {lv.label}：{self.levels.get(lv, 0)}" for lv in Level]
+        rows.append("按情形（001 第十四条 / 第二十八条(一)至(三) / 第二十八条(四)）：")
+        rows += [f"  {s.name}：{self.situations.get(s.name, 0)}" for s in SITUATIONS]
         return rows
 
 
@@ -58,4 +61,5 @@ def summarise(cases: list[Case]) -> LibrarySummary:
         levels=dict(levels),
         seed_sourced=sum(1 for c in cases if c.source.kind == "种子文档"),
         reprints=sum(1 for c in cases if c.source.reprint),
+        situations=dict(Counter(c.annotation.situation for c in cases if c.annotation.situation)),
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from ..chinese_text import to_simplified
-from ..risk import category, measure, parse_level, parse_warning, warning_for
+from ..risk import category, measure, parse_level, parse_warning, situation, situation_for_disposal, warning_for
 from ..risk.grading import Assessment, grade
 from ..sources import SEEDS
 from .model import DISPOSAL_KINDS, SCHEMA_VERSION, SOURCE_KINDS, Case
@@ -136,18 +136,14 @@ def _check_annotation(case: Case, bad) -> None:
     else:
         result = grade(assessment)
         if level is not None and result.level != level:
-            bad("annotation.level", f"标注为{level.label}，但按所填因素评定应为{result.level.label}（规则 {result.rule}：{'；'.join(result.reasons)}）")
+            bad("annotation.level", f"标注为{level.label}，但按所填因素评定应为{result.level.label}（{result.reason}）")
     if len(a.reasoning.strip()) < 10:
         bad("annotation.reasoning", "等级评定理由太短：请结合各因素说明为什么是这个等级")
     if not a.risk_point.strip():
         bad("annotation.risk_point", "没有写风险点（哪个岗位、哪个环节可能出问题）")
-    try:
-        w = parse_warning(a.warning)
-    except ValueError as e:
-        bad("annotation.warning", str(e))
-    else:
-        if level is not None and w != warning_for(level):
-            bad("annotation.warning", f"{level.label}风险对应{warning_for(level).name}（清新区办法第二十八条），不是{w.name}")
+    _check_situation(case, level, bad)
+    if "moral" not in a.factors:
+        bad("annotation.factors", "缺少因素“思想道德方面问题的突出程度”（moral，000 §九：突出=高、比较突出=中、不常表现=低）")
     if not a.prevention_measures:
         bad("annotation.prevention_measures", "至少列出一条防控措施编号（M16-1 至 M20-3）")
     measure_cats = set()
@@ -158,6 +154,34 @@ def _check_annotation(case: Case, bad) -> None:
             bad("annotation.prevention_measures", e.args[0])
     if cats and measure_cats and not (measure_cats & set(cats)):
         bad("annotation.prevention_measures", "所列措施没有一条属于所标注的风险类别，请对应第十六至二十条选取")
+
+
+def _check_situation(case: Case, level, bad) -> None:
+    """Situation (001 第十四条 / 第二十八条(一)至(三) / 第二十八条(四)) and, for a 苗头, the warning colour."""
+    a = case.annotation
+    if not a.situation.strip():
+        bad("annotation.situation", "没有写情形：风险点定级（001 第十四条）、苗头预警（第二十八条(一)至(三)）或违纪违法移送"
+                                    "（第二十八条(四)）；处置类别为“其他”时必须写明")
+        return
+    try:
+        sit = situation(a.situation)
+    except ValueError as e:
+        bad("annotation.situation", str(e))
+        return
+    implied = situation_for_disposal(case.disposal_kind)
+    if implied is not None and implied != sit:
+        bad("annotation.situation", f"处置类别为{case.disposal_kind}，属于“{implied.name}”（{'、'.join(map(str, implied.source))}），不是“{sit.name}”")
+    if not sit.warns:
+        if a.warning.strip():
+            bad("annotation.warning", f"“{sit.name}”不发黄/橙/红预警（预警只针对苗头性、倾向性问题，清新区办法第二十六条），预警颜色应留空")
+        return
+    try:
+        w = parse_warning(a.warning)
+    except ValueError as e:
+        bad("annotation.warning", str(e))
+        return
+    if level is not None and w != warning_for(level):
+        bad("annotation.warning", f"{level.label}风险对应{warning_for(level).name}（清新区办法第二十八条），不是{w.name}")
 
 
 def check_duplicates(cases: list[tuple[str, Case]]) -> list[Problem]:

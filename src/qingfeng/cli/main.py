@@ -24,6 +24,14 @@ class QingfengGroup(click.Group):
             return super().invoke(ctx)
         except ProjectNotFound as e:
             raise click.ClickException(str(e)) from None
+        except Exception as e:  # the domain errors every exam command may raise, each a Chinese sentence
+            from ..exam.key_integrity import KeyChanged
+            from ..exam.registry import UnknownExam
+            from ..ids import IdError
+
+            if isinstance(e, (IdError, UnknownExam, KeyChanged)):
+                raise click.ClickException(str(e)) from None
+            raise
 
 
 @click.group(cls=QingfengGroup, context_settings=CONTEXT)

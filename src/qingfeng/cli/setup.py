@@ -12,7 +12,7 @@ SAMPLE = "yumin-sample"
 
 
 @click.command("setup")
-@click.option("--rebuild", is_flag=True, help="重新生成样卷（覆盖 exams/source/yumin-sample）")
+@click.option("--rebuild", is_flag=True, help="重新生成样卷（已发布或已评分的，旧答案文件和源试卷先存档到 exams/keys/archive/）")
 @click.pass_obj
 def setup(lazy, rebuild: bool) -> None:
     """检查案例库和题库，生成样卷并登记到 nbgrader 成绩库。"""
@@ -27,9 +27,9 @@ def setup(lazy, rebuild: bool) -> None:
     click.echo(f"题库：{len(bank.items)} 道题，校验通过")
     if rebuild or not course.source_notebook(project, SAMPLE).exists():
         try:
-            built = course.build_exam(project, SAMPLE, SAMPLE)
+            built = course.build_exam(project, SAMPLE, SAMPLE, force=rebuild)
             course.generate(project, SAMPLE)
-        except (BlueprintError, course.NbgraderError) as e:
+        except (BlueprintError, ValueError, course.NbgraderError) as e:
             raise click.ClickException(str(e)) from None
         click.echo(f"样卷：已生成 {built.notebook.relative_to(project.root)}（满分 {built.paper.total:g} 分）")
     else:

@@ -38,7 +38,7 @@ def build_demo(source: Project, dest: Path, n: int = 600, seed: int = 2026, prog
         shutil.rmtree(dest)
     demo = copy_project(source, dest, "# 模拟演示项目（由 qingfeng demo 生成，全部为模拟数据）\n[demo]\nsimulated = true\n")
     deadline = dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    course.build_exam(demo, "district-quarterly", EXAM, seed=seed, deadline=deadline)
+    course.build_exam(demo, "district-quarterly", EXAM, seed=seed, deadline=deadline, allow_past=True)  # a past exam, simulated
     course.generate(demo, EXAM)
     lines = ["编号,姓名,单位,部门,岗位"]
     people = []

@@ -19,6 +19,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..chinese_text import compact, normalise
+from ..ids import IdError, check_person_id, id_key
 from ..spreadsheet import RowError, SheetError, read_table, score_cell
 from .answers import AnswerRead, choice_letters, judgement
 from .fast_marking import MarkReport, commit, marking_session, stage_autograded
@@ -97,7 +98,8 @@ def _check_cell(col: SheetColumn, key: ExamKey, text: str) -> str | None:
     return None
 
 
-def read_answer_sheet(path: Path, key: ExamKey, known: set[str]) -> tuple[list[SheetRow], list[RowError]]:
+def read_answer_sheet(path: Path, key: ExamKey, known: dict[str, str]) -> tuple[list[SheetRow], list[RowError]]:
+    """Rows of the sheet; ``known`` maps :func:`id_key` of each roster 编号 to its spelling (empty: no roster)."""
     try:
         table = read_table(path, "答题卡")
     except SheetError as e:
@@ -114,10 +116,20 @@ def read_answer_sheet(path: Path, key: ExamKey, known: set[str]) -> tuple[list[S
         errs = []
         if not sid:
             errs.append(RowError(row_no, "编号", "不能为空"))
-        elif known and sid not in known:
-            errs.append(RowError(row_no, "编号", f"“{sid}”不在考生名单中"))
-        elif sid in seen:
-            errs.append(RowError(row_no, "编号", f"与第 {seen[sid]} 行重复"))
+        else:
+            try:
+                sid = check_person_id(sid)
+            except IdError as e:
+                errs.append(RowError(row_no, "编号", str(e)))
+            else:
+                if known and id_key(sid) not in known:
+                    errs.append(RowError(row_no, "编号", f"“{sid}”不在考生名单中"))
+                elif id_key(sid) in seen:
+                    first, row_first = seen[id_key(sid)]
+                    same = "" if first == sid else f"（“{first}”与“{sid}”只差大小写，是同一考生）"
+                    errs.append(RowError(row_no, "编号", f"与第 {row_first} 行重复{same}"))
+                elif known:
+                    sid = known[id_key(sid)]  # the roster's spelling
         values: dict[str, object] = {}
         for header, col in cols.items():
             raw = get.get(header)
@@ -141,7 +153,7 @@ def read_answer_sheet(path: Path, key: ExamKey, known: set[str]) -> tuple[list[S
         if errs:
             errors += errs
             continue
-        seen[sid] = row_no
+        seen[id_key(sid)] = (sid, row_no)
         rows.append(SheetRow(row_no, sid, values))
     return rows, errors
 
@@ -154,11 +166,16 @@ def _as_cell(item_id: str, value: object) -> dict:
 
 def mark_sheets(project, exam_id: str, path: Path) -> tuple[MarkReport, list[RowError]]:
     report = MarkReport(exam_id)
+    from .key_integrity import verify_key
+    from .registry import require_exam
+
+    require_exam(project, exam_id)
+    verify_key(project.exams_dir, exam_id)
     key = read_key(project.exams_dir, exam_id)
-    rows, errors = read_answer_sheet(path, key, {c.id for c in load_roster(project)})
+    rows, errors = read_answer_sheet(path, key, {id_key(c.id): c.id for c in load_roster(project)})
     if errors:
         return report, errors
-    with marking_session(project, exam_id) as (ctx, cmap):
+    with marking_session(project, exam_id) as (ctx, cmap, _stale):
         marked = []
         for r in rows:
             scores, auto, manual, cells = {}, {}, {}, {}

@@ -7,7 +7,6 @@ seeds (A/B papers) cover the same ground.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,9 +14,7 @@ import yaml
 
 from ..bank.model import ITEM_TYPES
 
-__all__ = ["BlueprintError", "Section", "Blueprint", "load_blueprint", "EXAM_ID"]
-
-EXAM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{1,40}$")
+__all__ = ["BlueprintError", "Section", "Blueprint", "load_blueprint"]
 
 
 class BlueprintError(ValueError):

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,18 +19,26 @@ import nbformat
 from ..bank import load_bank
 from ..cases import load_library
 from ..project import Project
-from .blueprint import EXAM_ID, BlueprintError, load_blueprint
+from ..ids import check_exam_id
+from .blueprint import BlueprintError, load_blueprint
+from .key_integrity import record_checksum, verify_key
 from .keys import write_key
 from .notebook import render_notebook
 from .paper import Paper, build_paper
-from .schedule import to_nbgrader_utc
+from .protected_files import protect
+from .registry import archive_exam, rebuild_blocker, require_exam
+from .schedule import check_deadline, to_nbgrader_utc
 
-__all__ = ["NbgraderError", "BuiltExam", "build_exam", "nbgrader", "register_exam", "generate", "release",
-           "collect", "autograde", "generate_feedback", "release_feedback", "blueprint_path", "source_notebook", "open_gradebook", "check_reveal_allowed"]
+__all__ = ["NbgraderError", "RebuildRefused", "BuiltExam", "build_exam", "nbgrader", "register_exam", "generate", "release",
+           "collect", "autograde", "nbgrader_autograde", "generate_feedback", "release_feedback", "blueprint_path", "source_notebook", "open_gradebook", "check_reveal_allowed"]
 
 
 class NbgraderError(RuntimeError):
     pass
+
+
+class RebuildRefused(ValueError):
+    """Rebuilding an exam that candidates already have (message in Chinese)."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,7 @@ class BuiltExam:
     notebook: Path
     key: Path
     paper: Paper
+    archived: tuple[Path, ...] = ()  # the previous key and source, when a released exam was rebuilt with force
 
 
 def blueprint_path(project: Project, name_or_path: str) -> Path:
@@ -48,29 +58,60 @@ def blueprint_path(project: Project, name_or_path: str) -> Path:
 
 
 def source_notebook(project: Project, exam_id: str) -> Path:
-    return project.exams_dir / "source" / exam_id / f"{exam_id}.ipynb"
+    from ..ids import child_path
+
+    return child_path(project.exams_dir / "source", check_exam_id(exam_id), f"{exam_id}.ipynb")
 
 
-def build_exam(project: Project, blueprint: str, exam_id: str, seed: int = 0, deadline: dt.datetime | None = None) -> BuiltExam:
-    """Draw the paper, write the nbgrader source notebook and the key file, register it."""
-    if not EXAM_ID.match(exam_id):
-        raise BlueprintError(f"试卷编号“{exam_id}”不合适：只能用小写字母、数字、- 和 _，2 至 41 个字符")
+def build_exam(project: Project, blueprint: str, exam_id: str, seed: int = 0, deadline: dt.datetime | None = None,
+               force: bool = False, allow_past: bool = False) -> BuiltExam:
+    """Draw the paper, write the nbgrader source notebook and the key file, register it.
+
+    Everything is checked before anything is written: the id, the deadline (a
+    past one only with ``allow_past``), the blueprint and bank, and whether the
+    exam was already released or marked (then only with ``force``, and the old
+    key and source are archived first, never overwritten).
+    """
+    try:
+        check_exam_id(exam_id)
+    except ValueError as e:
+        raise BlueprintError(str(e)) from None
+    if deadline is not None:
+        check_deadline(deadline, allow_past=allow_past)
     bp = load_blueprint(blueprint_path(project, blueprint))
     case_ids = {c.id for c in load_library(project.cases_dir).cases}
     paper = build_paper(bp, load_bank(project.bank_dir, case_ids), seed)
+    notebook = render_notebook(paper, exam_id, deadline)
+    notebook.metadata["qingfeng"]["build"] = uuid.uuid4().hex  # submissions of an older build are not marked against this key
+    blocker = rebuild_blocker(project, exam_id)
+    if blocker and not force:
+        raise RebuildRefused(f"试卷 {exam_id} {blocker}：重新组卷会替换答案文件，已交的答卷将按新答案评分。"
+                             f"如确需重新组卷，请加 --force（旧答案文件和源试卷会先存档到 exams/keys/archive/）")
+    archived = tuple(archive_exam(project, exam_id)) if blocker else ()
     nb_path = source_notebook(project, exam_id)
     nb_path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(render_notebook(paper, exam_id, deadline), str(nb_path))
+    protect(nb_path.parent.parent, project)
+    protect(nb_path.parent, project)
+    tmp = nb_path.with_name(f".{nb_path.name}.tmp")
+    nbformat.write(notebook, str(tmp))
+    protect(tmp, project)
+    os.replace(tmp, nb_path)
     key = write_key(project.exams_dir, exam_id, paper)
+    protect(key.parent, project)
+    protect(key, project)
+    record_checksum(project.exams_dir, exam_id, project)
     register_exam(project, exam_id, deadline)
-    return BuiltExam(exam_id, nb_path, key, paper)
+    return BuiltExam(exam_id, nb_path, key, paper, archived)
 
 
 def register_exam(project: Project, exam_id: str, deadline: dt.datetime | None) -> None:
     """Create/update the assignment in the gradebook; the due date is stored as naive UTC."""
-    due = to_nbgrader_utc(deadline) if deadline else None
     with open_gradebook(project) as gb:
-        gb.update_or_create_assignment(exam_id, duedate=due)
+        if deadline is not None:
+            gb.update_or_create_assignment(exam_id, duedate=to_nbgrader_utc(deadline))
+        else:  # a rebuild without --deadline keeps the deadline it had
+            gb.update_or_create_assignment(exam_id)
+    protect(project.exams_dir / "gradebook.db", project)
 
 
 def _tool_env() -> dict[str, str]:
@@ -111,18 +152,45 @@ def nbgrader(project: Project, *args: str) -> str:
 
 
 def generate(project: Project, exam_id: str) -> str:
-    return nbgrader(project, "generate_assignment", exam_id, "--force")
+    require_exam(project, exam_id)
+    log = nbgrader(project, "generate_assignment", exam_id, "--force")
+    protect(project.exams_dir / "gradebook.db", project)
+    return log
 
 
 def release(project: Project, exam_id: str) -> str:
+    """Release the candidates' version; the key must still match its build checksum (recorded here if missing)."""
+    from .key_integrity import checksum_path
+
+    require_exam(project, exam_id)
+    if not checksum_path(project.exams_dir, exam_id).is_file():
+        record_checksum(project.exams_dir, exam_id, project)  # an exam built before checksums were kept
+    verify_key(project.exams_dir, exam_id)
     return nbgrader(project, "release_assignment", exam_id, "--force")
 
 
 def collect(project: Project, exam_id: str) -> str:
+    require_exam(project, exam_id)
     return nbgrader(project, "collect", exam_id, "--update")
 
 
-def autograde(project: Project, exam_id: str, student: str | None = None) -> str:
+def autograde(project: Project, exam_id: str, student: str | None = None):
+    """Mark collected papers statically (the ``qingfeng mark`` pipeline): no candidate code runs.
+
+    Returns the :class:`.fast_marking.MarkReport`.  Real ``nbgrader autograde``
+    is only run as a check, in a sandbox (:mod:`.sandbox`).
+    """
+    from .fast_marking import mark_exam
+
+    return mark_exam(project, exam_id, student=student)
+
+
+def nbgrader_autograde(project: Project, exam_id: str, student: str | None = None) -> str:
+    """Real ``nbgrader autograde`` on ``project``: it RUNS candidate code as the calling user.
+
+    Only for a throw-away copy whose submissions are trusted (benchmarks,
+    equivalence tests on simulated papers) or inside :mod:`.sandbox`.
+    """
     extra = ["--student", student] if student else []
     log = nbgrader(project, "autograde", exam_id, "--force", "--create", *extra)
     settle_rubric_cells(project, exam_id)
@@ -130,11 +198,14 @@ def autograde(project: Project, exam_id: str, student: str | None = None) -> str
 
 
 def generate_feedback(project: Project, exam_id: str, reveal: bool = False) -> str:
+    require_exam(project, exam_id)
+    verify_key(project.exams_dir, exam_id)
     extra = ["--CandidateFeedback.reveal_answers=True"] if reveal else []
     return nbgrader(project, "generate_feedback", exam_id, "--force", *extra)
 
 
 def release_feedback(project: Project, exam_id: str) -> str:
+    require_exam(project, exam_id)
     return nbgrader(project, "release_feedback", exam_id)
 
 
@@ -142,6 +213,7 @@ def check_reveal_allowed(project: Project, exam_id: str, reveal: bool, now: dt.d
     """Answers may be shown only after the deadline, and only if the blueprint allows it."""
     if not reveal:
         return
+    require_exam(project, exam_id)
     from .keys import read_key
     from .schedule import from_nbgrader_utc, show
 
@@ -171,8 +243,22 @@ def settle_rubric_cells(project: Project, exam_id: str) -> int:
 
 def set_manual_grade(project: Project, exam_id: str, student: str, item_id: str, score: float, comment: str = "") -> None:
     """Record a marker's score (and comment) for a subjective item, as formgrader would."""
+    from nbgrader.api import MissingEntry
+
+    from .keys import read_key
+    from .registry import UnknownExam, require_candidate
+
+    student = require_candidate(project, exam_id, student)
+    key = read_key(project.exams_dir, exam_id)
+    essays = [k.entry.item_id for k in key.items if k.entry.type in ("简答", "论述")]
+    if item_id not in essays:
+        what = "是客观题，由系统评分" if any(k.entry.item_id == item_id for k in key.items) else "不在这份试卷中"
+        raise UnknownExam(f"试卷 {exam_id} 的第 {item_id} 题{what}；可人工评分的题目：{'、'.join(essays)}")
     with open_gradebook(project) as gb:
-        grade = gb.find_grade(f"answer-{item_id}", exam_id, exam_id, student)
+        try:
+            grade = gb.find_grade(f"answer-{item_id}", exam_id, exam_id, student)
+        except MissingEntry:
+            raise UnknownExam(f"成绩库中没有考生 {student} 第 {item_id} 题的评分记录：请先运行 qingfeng exam autograde {exam_id}") from None
         if score < 0 or score > grade.max_score:
             raise ValueError(f"第 {item_id} 题得分 {score:g} 超出范围（0～{grade.max_score:g}）")
         grade.manual_score = float(score)

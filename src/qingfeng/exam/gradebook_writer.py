@@ -7,7 +7,7 @@ grade cell and task cell, a comment row per solution cell and task cell.
 Writing through the ORM costs tens of milliseconds per submission; plain
 SQL in one transaction costs a fraction of one.
 
-Safety: the database is copied (SQLite backup API) before any write; all
+Safety: the database is copied (SQLite backup API, 0600, the newest N kept) before any write; all
 writes happen in one ``BEGIN IMMEDIATE`` transaction that is rolled back on
 any error; ``manual_score``, ``extra_credit`` and ``manual_comment`` are never
 written, so hand marking survives re-marking.
@@ -15,12 +15,13 @@ written, so hand marking survives re-marking.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["MarkedSubmission", "CellMap", "load_cell_map", "backup", "write_marks"]
+__all__ = ["MarkedSubmission", "CellMap", "load_cell_map", "backup", "backups", "prune_backups", "write_marks"]
 
 
 @dataclass
@@ -39,6 +40,7 @@ class CellMap:
     grade_cells: dict[str, str] = field(default_factory=dict)  # name -> base_cell id
     solution_cells: dict[str, str] = field(default_factory=dict)
     task_cells: dict[str, tuple[str, float]] = field(default_factory=dict)  # name -> (id, max score)
+    checksums: dict[str, str] = field(default_factory=dict)  # name -> checksum of the released cell (source_cell)
 
 
 def _connect(db: Path) -> sqlite3.Connection:
@@ -48,6 +50,8 @@ def _connect(db: Path) -> sqlite3.Connection:
 
 
 def load_cell_map(db: Path, exam_id: str, notebook: str) -> CellMap:
+    if not db.is_file() or db.stat().st_size == 0:  # never let sqlite create an empty gradebook here
+        raise LookupError(f"找不到成绩库 {db}（或它是空文件）：请先运行 qingfeng exam build 和 release，或从备份恢复")
     con = _connect(db)
     try:
         row = con.execute("SELECT id FROM assignment WHERE name = ?", (exam_id,)).fetchone()
@@ -65,21 +69,44 @@ def load_cell_map(db: Path, exam_id: str, notebook: str) -> CellMap:
         for cid, name, max_score in con.execute(
                 "SELECT t.id, b.name, t.max_score FROM task_cells t JOIN base_cell b ON b.id = t.id WHERE b.notebook_id = ?", (nb[0],)):
             cmap.task_cells[name] = (cid, max_score)
+        for name, checksum in con.execute("SELECT name, checksum FROM source_cell WHERE notebook_id = ?", (nb[0],)):
+            if checksum:
+                cmap.checksums[name] = checksum
         return cmap
     finally:
         con.close()
 
 
-def backup(db: Path) -> Path:
-    """Copy the gradebook next to itself (gradebook.db.bak-YYYYmmdd-HHMMSS) before writing."""
+def backup(db: Path, keep: int | None = None) -> Path:
+    """Copy the gradebook next to itself (gradebook.db.bak-YYYYmmdd-HHMMSS-ffffff, 0600) before writing.
+
+    With ``keep``, only the newest ``keep`` backups are kept (``[marking] keep_backups``).
+    """
     target = db.with_name(f"{db.name}.bak-{dt.datetime.now():%Y%m%d-%H%M%S-%f}")
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     src, dst = sqlite3.connect(db), sqlite3.connect(target)
     try:
         src.backup(dst)
     finally:
         dst.close()
         src.close()
+    os.chmod(target, 0o600)
+    if keep is not None:
+        prune_backups(db, keep)
     return target
+
+
+def backups(db: Path) -> list[Path]:
+    """The gradebook's backups, oldest first (their names sort by time)."""
+    return sorted(p for p in db.parent.glob(f"{db.name}.bak-*") if p.is_file() and not p.is_symlink())
+
+
+def prune_backups(db: Path, keep: int) -> list[Path]:
+    """Delete all but the newest ``keep`` backups; returns the deleted ones."""
+    old = backups(db)[:-keep] if keep > 0 else []
+    for p in old:
+        p.unlink()
+    return old
 
 
 def _id() -> str:

@@ -67,7 +67,9 @@ def answer_text(pi: PaperItem) -> str:
 
 
 def key_path(exams_dir: Path, exam_id: str) -> Path:
-    return exams_dir / "keys" / f"{exam_id}.json"
+    from ..ids import check_exam_id, child_path
+
+    return child_path(Path(exams_dir) / "keys", f"{check_exam_id(exam_id)}.json")
 
 
 def write_key(exams_dir: Path, exam_id: str, paper: Paper) -> Path:

@@ -8,11 +8,11 @@ holds personal data and is not committed (see .gitignore).
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..chinese_text import normalise
+from ..ids import IdError, check_person_id, id_key
 from ..project import Project
 from ..spreadsheet import RowError, SheetError, read_table
 
@@ -22,7 +22,6 @@ ROSTER_HEADERS = ("编号", "姓名", "单位", "部门", "岗位")
 _REQUIRED = ("编号", "姓名", "单位")
 _ALIASES = {"工号": "编号", "考号": "编号", "准考证号": "编号", "人员编号": "编号", "名字": "姓名", "单位名称": "单位",
             "所在单位": "单位", "科室": "部门", "职务": "岗位", "职位": "岗位"}
-_ID = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
 
 @dataclass(frozen=True)
@@ -53,14 +52,20 @@ def read_roster(path: Path) -> tuple[list[Candidate], list[RowError]]:
         v = {names[h]: normalise(val) for h, val in cells.items() if h in names}
         row_errors = [RowError(row_no, h, "不能为空") for h in _REQUIRED if not v.get(h)]
         cid = v.get("编号", "")
-        if cid and not _ID.match(cid):
-            row_errors.append(RowError(row_no, "编号", f"“{cid}”只能含字母、数字、点、下划线和连字符（它将成为 nbgrader 中的考生编号）"))
-        if cid in seen:
-            row_errors.append(RowError(row_no, "编号", f"与第 {seen[cid]} 行重复"))
+        if cid:
+            try:
+                cid = check_person_id(cid)
+            except IdError as e:
+                row_errors.append(RowError(row_no, "编号", str(e)))
+            else:
+                if id_key(cid) in seen:
+                    first, first_row = seen[id_key(cid)]
+                    same = "" if first == cid else f"（“{first}”与“{cid}”只差大小写，登录 JupyterHub 时是同一个人）"
+                    row_errors.append(RowError(row_no, "编号", f"与第 {first_row} 行重复{same}"))
         if row_errors:
             errors += row_errors
             continue
-        seen[cid] = row_no
+        seen[id_key(cid)] = (cid, row_no)
         out.append(Candidate(cid, v["姓名"], v["单位"], v.get("部门", ""), v.get("岗位", "")))
     if not out and not errors:
         errors.append(RowError(None, "", "名单中没有考生"))
@@ -74,8 +79,12 @@ def import_roster(project: Project, path: Path) -> tuple[list[Candidate], list[R
     candidates, errors = read_roster(path)
     if errors:
         return [], errors
-    merged = {c.id: c for c in load_roster(project)}
-    merged.update({c.id: c for c in candidates})
+    merged = {id_key(c.id): c for c in load_roster(project)}
+    clash = [RowError(None, "编号", f"“{c.id}”与已导入名单中的“{merged[id_key(c.id)].id}”只差大小写，是同一考生：请统一写法")
+             for c in candidates if id_key(c.id) in merged and merged[id_key(c.id)].id != c.id]
+    if clash:
+        return [], clash
+    merged.update({id_key(c.id): c for c in candidates})
     with open_gradebook(project) as gb:
         for c in candidates:
             gb.update_or_create_student(c.id, last_name=c.name, first_name="")

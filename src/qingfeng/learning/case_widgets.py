@@ -11,8 +11,10 @@ import random
 import ipywidgets as W
 
 from ..cases import Case
-from ..risk import FACTOR_LABELS, Level, parse_level
-from .exercises import CATEGORY_CHOICES, LEVEL_CHOICES, WARNING_CHOICES, CaseAnswer, all_disposal_actions, check_case, explore
+from ..risk import FACTOR_LABELS, parse_level
+from .exercises import (CATEGORY_CHOICES, LEVEL_CHOICES, WARNING_CHOICES, CaseAnswer, all_disposal_actions, check_case,
+                        explore_result)
+from .grade_view import grade_html
 from .progress import ProgressStore
 from .render import feedback_html, safe_callback
 
@@ -132,7 +134,8 @@ class FactorExplorer:
 
     @safe_callback("result")
     def _update(self, change=None) -> None:
-        label, reasons = explore(self.values())
-        colour = {Level.ONE.label: "#b22222", Level.TWO.label: "#d2691e", Level.THREE.label: "#b8860b"}.get(label, "#333")
-        items = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
-        self.result.value = f"<div class='qf-level' style='font-size:1.2em;color:{colour}'><b>{html.escape(label)}</b></div><ul>{items}</ul>"
+        result = explore_result(self.values())
+        if isinstance(result, str):
+            self.result.value = f"<div class='qf-level'><b>无法评定</b></div><ul><li>{html.escape(result)}</li></ul>"
+        else:
+            self.result.value = grade_html(result)

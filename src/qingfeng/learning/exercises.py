@@ -10,12 +10,13 @@ import random
 from dataclasses import dataclass
 
 from ..cases import Case
-from ..risk import (CATEGORIES, EIGHT_STEPS, LUXI_EXAMPLE, MEASURES, PDCA, STAGES, TRANSFER, WARNINGS, Assessment,
-                    Level, category, grade, parse_level, parse_warning, warning_for)
+from ..risk import (CATEGORIES, EIGHT_STEPS, LUXI_EXAMPLE, MEASURES, NO_WARNING, PDCA, STAGES, WARNINGS, Assessment,
+                    GradeResult, Level, category, grade, parse_level, prescribed)
+from ..risk.handling import all_actions, judge_actions, judge_warning
 
 __all__ = ["PartFeedback", "Feedback", "CaseAnswer", "check_case", "all_disposal_actions", "correct_actions",
            "PlacementTask", "pdca_tasks", "stage_tasks", "measure_tasks", "check_placement", "check_step_order",
-           "explore"]
+           "explore", "explore_result"]
 
 
 @dataclass(frozen=True)
@@ -51,23 +52,12 @@ class CaseAnswer:
 
 def all_disposal_actions() -> list[str]:
     """Every action 001 第二十八条 lists, for the learner to choose from."""
-    out: list[str] = []
-    for w in WARNINGS:
-        out += [a for a in w.actions if a not in out]
-    return out + [TRANSFER[0]]
+    return all_actions()
 
 
-def correct_actions(case: Case) -> set[str]:
-    """The actions 第二十八条 prescribes for this case's warning, plus transfer where a violation was found."""
-    actions = set(warning_for(case.annotation.level).actions)
-    if case.disposal_kind in SANCTIONS:
-        actions.add(TRANSFER[0])
-    return actions
-
-
-# Disposals that establish a violation of discipline or law (第二十八条(四) “已构成违纪违法事实”);
-# 批评教育、诫勉谈话、组织处理 and rule changes do not.
-SANCTIONS = ("党纪轻处分", "党纪重处分", "开除党籍", "政务处分", "移送司法")
+def correct_actions(case: Case, level: Level | str | None = None) -> set[str]:
+    """What 001 prescribes for this case's situation (see :func:`qingfeng.risk.prescribed`)."""
+    return set(prescribed(case.annotation.situation_value, level or case.annotation.level).actions)
 
 
 def _cat(name: str | None):
@@ -97,32 +87,17 @@ def check_case(case: Case, answer: CaseAnswer) -> Feedback:
         said = parse_level(answer.level) if answer.level else None
     except ValueError:
         said = None
-    level_msg = f"{graded.explain()} 评级因素：{factor_text}。标注理由：{ann.reasoning}"
+    level_msg = f"{graded.explain()}。评级因素：{factor_text}。标注理由：{ann.reasoning}"
     if said == graded.level:
         parts.append(PartFeedback("风险等级", True, 1.0, "正确。" + level_msg))
     else:
         lead = "没有选择等级。" if said is None else f"不是{said.label}。"
         parts.append(PartFeedback("风险等级", False, 0.0, lead + level_msg))
-    right_warning = warning_for(graded.level)
-    try:
-        w = parse_warning(answer.warning) if answer.warning else None
-    except ValueError:
-        w = None
-    w_msg = f"清新区办法第二十八条：按风险等级由低到高实行黄、橙、红三级预警，{graded.level.label}对应{right_warning.name}，发出{right_warning.notice}。"
-    parts.append(PartFeedback("预警颜色", w == right_warning, 1.0 if w == right_warning else 0.0,
-                              ("正确。" if w == right_warning else ("没有选择预警颜色。" if w is None else f"不是{w.name}。")) + w_msg))
-    want, got = correct_actions(case), set(answer.actions) & set(all_disposal_actions())
-    hit, wrong, missed = want & got, got - want, want - got
-    share = 0.0 if not got else max(0.0, (len(hit) - len(wrong)) / len(want))
-    msg = [f"{right_warning.name}的处置（第二十八条）：" + "；".join(right_warning.actions) + "。"]
-    if TRANSFER[0] in want:
-        msg.append(f"本案的真实处置是{case.disposal_kind}，属于“已构成违纪违法事实”，按第二十八条(四)还应移送相关部门处置。")
-    if wrong:
-        msg.append("多选了：" + "；".join(sorted(wrong)) + "。")
-    if missed:
-        msg.append("漏选了：" + "；".join(sorted(missed)) + "。")
-    msg.append(f"真实处置：{case.disposal}（来源：{case.source.label()}）")
-    parts.append(PartFeedback("处置措施", not wrong and not missed, round(share, 2), "".join(msg)))
+    w = judge_warning(ann.situation_value, graded.level, said, answer.warning)
+    parts.append(PartFeedback("预警颜色", w.correct, w.score, w.message))
+    act = judge_actions(ann.situation_value, graded.level, said, answer.actions)
+    parts.append(PartFeedback("处置措施", act.correct, act.score,
+                              f"{act.message}真实处置：{case.disposal}（来源：{case.source.label()}）"))
     return Feedback(tuple(parts), footer=f"风险点：{ann.risk_point}")
 
 
@@ -143,12 +118,19 @@ def _others_note(truth: list, others: tuple[str, ...]) -> str:
     return note + "；" + "，".join(bits) + "。"
 
 
-def explore(values: dict) -> tuple[str, list[str]]:
-    """The factor explorer: a level label and the reasons, or a Chinese note on bad input."""
+def explore_result(values: dict) -> GradeResult | str:
+    """The factor explorer's result: every seed's verdict and the teaching level, or a Chinese note on bad input."""
     try:
-        result = grade(Assessment.from_mapping(values))
+        return grade(Assessment.from_mapping(values))
     except (ValueError, TypeError) as e:
-        return "无法评定", [str(e)]
+        return str(e)
+
+
+def explore(values: dict) -> tuple[str, list[str]]:
+    """The factor explorer as text: the teaching level label and the reasons (each seed's verdict first)."""
+    result = explore_result(values)
+    if isinstance(result, str):
+        return "无法评定", [result]
     return result.level.label, [*result.reasons, "依据：" + "；".join(str(s) for s in result.sources)]
 
 
@@ -162,7 +144,7 @@ class PlacementTask:
 def pdca_tasks(rng: random.Random | None = None, n: int = 6) -> list[PlacementTask]:
     pool = [PlacementTask(a, p.name, f"{p.name}（{p.english}）环节：{'；'.join(p.activities)}（{p.source}）") for p in PDCA for a in p.activities]
     names = {p.key: p.name for p in PDCA}
-    pool += [PlacementTask(f"芦溪县：{item}", names[key], f"芦溪县把{title}放在 {key}（{names[key]}）环节（{src}）")
+    pool += [PlacementTask(f"芦溪县：{item}", names[key], f"芦溪县在 {key}（{names[key]}）环节{title}（{src}）")
              for key, title, items, src in LUXI_EXAMPLE for item in items]
     return _sample(pool, rng, n)
 
@@ -204,5 +186,5 @@ def check_step_order(order: list[str | None]) -> Feedback:
 
 
 LEVEL_CHOICES = tuple(lv.label for lv in Level)
-WARNING_CHOICES = tuple(w.colour for w in sorted(WARNINGS, key=lambda w: -w.level))
+WARNING_CHOICES = (*(w.colour for w in sorted(WARNINGS, key=lambda w: -w.level)), NO_WARNING)
 CATEGORY_CHOICES = tuple(c.name for c in CATEGORIES)

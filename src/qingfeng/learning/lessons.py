@@ -16,14 +16,14 @@ from ..bank import load_bank
 from ..cases import Case, load_library, summarise
 from ..project import Project, find_project
 from ..risk import (AFTERCARE, CATEGORIES, CATEGORY_NAMES, CRITERIA, EIGHT_STEPS, LEVEL_SCHEMES, LUXI_EXAMPLE, MEASURES,
-                    METHODS, PDCA, SEARCH_LAYERS, STAGE_NAMES_BY_SEED, STAGES, SUPERVISION, TRANSFER, WARNINGS,
+                    METHODS, PDCA, SEARCH_LAYERS, SITUATIONS, STAGE_NAMES_BY_SEED, STAGES, SUPERVISION, TRANSFER, WARNINGS,
                     YEARLY_CYCLE, Level, category, parse_level)
 from . import exercises as ex
 from .case_widgets import CaseGrader, FactorExplorer
 from .drill_widgets import Placement, ProgressView, SelfCheck, StepOrder
 from .progress import ProgressStore
 
-__all__ = ["definitions", "manifestations", "measures", "level_schemes", "level_criteria", "supervision", "warnings_table",
+__all__ = ["definitions", "manifestations", "measures", "level_schemes", "level_criteria", "supervision", "warnings_table", "situations_table",
            "aftercare", "pdca_table", "stages_table", "yearly_cycle", "luxi_example", "eight_steps", "methods",
            "search_layers", "example_cases", "show_cases", "library_counts", "case_grader", "factor_explorer", "pdca_exercise",
            "stage_exercise", "measure_exercise", "step_order", "self_check", "progress"]
@@ -81,6 +81,12 @@ def warnings_table() -> HTML:
     return _table(["预警", "对应等级", "通知书", "处置措施", "出处"], rows, "黄、橙、红三级预警与处置")
 
 
+def situations_table() -> HTML:
+    """001's three procedures side by side: grading a risk point, warning on a 苗头, referring a violation."""
+    rows = [[s.name, s.meaning, s.response, "、".join(str(c) for c in s.source)] for s in SITUATIONS]
+    return _table(["情形", "是什么", "怎么办", "出处"], rows, "三种情形，三种办法")
+
+
 def aftercare() -> HTML:
     return _table(["措施", "含义", "出处"], [[m.name, m.meaning, str(m.source)] for m in AFTERCARE], "后期处置的三种措施")
 
@@ -100,7 +106,7 @@ def yearly_cycle() -> HTML:
 
 
 def luxi_example() -> HTML:
-    return _table(["环节", "把好哪一关", "做法", "出处"], [[k, t, "；".join(items), str(src)] for k, t, items, src in LUXI_EXAMPLE],
+    return _table(["环节", "注重哪一关", "做法", "出处"], [[k, t, "；".join(items), str(src)] for k, t, items, src in LUXI_EXAMPLE],
                   "芦溪县政府投资项目的 PDCA")
 
 
@@ -133,9 +139,13 @@ def _cards(chosen: list[Case]) -> str:
             "<div style='border-left:4px solid #4F6D7A;padding:4px 8px;margin:6px 0'>"
             f"<b>{html.escape(c.title)}</b>（{html.escape(c.post)}）<br>{html.escape(c.facts)}<br>"
             f"<b>风险类别</b>：{html.escape('、'.join(a.categories))}　<b>等级</b>：{html.escape(parse_level(a.level).label)}　"
-            f"<b>预警</b>：{html.escape(a.warning)}色<br><b>风险点</b>：{html.escape(a.risk_point)}<br>"
+            f"<b>情形</b>：{html.escape(a.situation)}{_warning_note(a.warning)}<br><b>风险点</b>：{html.escape(a.risk_point)}<br>"
             f"<b>真实处置</b>：{html.escape(c.disposal)}<br><small>来源：{html.escape(c.source.label())}</small></div>")
     return "".join(cards)
+
+
+def _warning_note(colour: str) -> str:
+    return f"（{html.escape(colour)}色预警）" if colour else "（不发预警）"
 
 
 def example_cases(cat: str | None = None, level: str | None = None, n: int = 3, seed: int | None = None) -> HTML:

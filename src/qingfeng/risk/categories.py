@@ -41,7 +41,7 @@ CATEGORIES: tuple[Category, ...] = (
         short="思想道德",
         definitions=(
             Definition(
-                "因私欲私利等思想道德上的偏差，或碍于亲情、受人请托，使个人的行为规范和职业操守偏离，"
+                "因私欲私利等思想道德上的偏差，或因亲情请托等情节，使个人的行为规范和职业操守偏离，"
                 "行政行为失控或授意他人违规，结果不公、相对人受损或不当得利，酿成以权谋私等严重后果的风险。",
                 cite("000", "七、廉政风险有哪些类型"),
             ),
@@ -91,8 +91,8 @@ CATEGORIES: tuple[Category, ...] = (
             "不履行“一岗双责”，失职渎职、不作为",
         ),
         manifestations_source=_004_KINDS,
-        typical_posts=("重大事项决策、人事任免、项目安排、大额资金使用岗位", "执纪执法岗位", "审批、审核、组织人事及财务人员"),
-        typical_posts_source=cite("000", "十、第一步 确定对象"),
+        typical_posts=("重大事项决策、重要人事任免、重大建设项目安排、大额度资金使用及执纪执法等权力部门",),
+        typical_posts_source=cite("001", "第十三条(一)"),
     ),
     Category(
         key="process",
@@ -118,8 +118,8 @@ CATEGORIES: tuple[Category, ...] = (
             "评估衡量体系缺失、不能及时优化，效果与目标偏离",
         ),
         manifestations_source=_004_KINDS,
-        typical_posts=("审核审批部门", "会计财务部门", "征收和拨付部门", "关键工作环节（交接手续、审核审批程序）"),
-        typical_posts_source=cite("004", "第一篇 三、风险防范措施（四个控制重点）"),
+        typical_posts=("人、财、物、事和执法执纪等重要岗位所在的科室（科室负责人组织全体人员对照职责查找本科室业务流程中的风险点）",),
+        typical_posts_source=cite("004", "第三篇 四(二)2 查找科室风险"),
     ),
     Category(
         key="system",
@@ -147,7 +147,7 @@ CATEGORIES: tuple[Category, ...] = (
             "部分机制缺乏有效的工作措施",
         ),
         manifestations_source=_004_KINDS,
-        typical_posts=("人财物管理部门", "行政许可审批、收费部门", "内部管理和监督部门"),
+        typical_posts=("人财物管理、行政许可和审批、行政事业性收费、执纪执法、业务流程、制度规范、内部管理、监督制约等方面（001 列的是领域，不是具体岗位）",),
         typical_posts_source=cite("001", "第十三条(二)"),
     ),
     Category(
@@ -175,8 +175,8 @@ CATEGORIES: tuple[Category, ...] = (
             "施加其他非正常影响，导致行为失范、失职渎职或权钱交易",
         ),
         manifestations_source=_004_KINDS,
-        typical_posts=("与管理服务对象直接接触的执法、审批、采购岗位",),
-        typical_posts_source=cite("001", "第十三条(四)"),
+        typical_posts=("与行政管理对象打交道、有业务往来的行政人员和主管人员",),
+        typical_posts_source=_004_KINDS,
     ),
 )
 

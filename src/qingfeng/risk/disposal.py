@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from ..sources import Citation, cite
 from .levels import Level, parse_level
 
-__all__ = ["Warning", "WARNINGS", "warning_for", "parse_warning", "TRANSFER", "AFTERCARE", "AftercareMeasure"]
+__all__ = ["Warning", "WARNINGS", "warning_for", "parse_warning", "TRANSFER", "AFTERCARE", "AftercareMeasure",
+           "Situation", "SITUATIONS", "RISK_POINT", "SIGN", "VIOLATION", "situation", "situation_for_disposal",
+           "NO_WARNING", "Prescription", "prescribed"]
 
 
 @dataclass(frozen=True)
@@ -95,3 +97,89 @@ AFTERCARE: tuple[AftercareMeasure, ...] = (
     AftercareMeasure("诫勉纠错", "诫勉并纠正工作中的失误和偏差", _AFTER),
     AftercareMeasure("责令整改", "对前期预防不到位的单位督导，责令限期整改", _AFTER),
 )
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Which of 001's three procedures a case is about.
+
+    001 keeps them apart: 第十四条 grades a risk point (nobody need have done
+    anything wrong); 第二十六条 and 第二十八条(一)至(三) warn on 苗头性、倾向性
+    问题, by level; 第二十八条(四) sends what already amounts to 违纪违法 to
+    the competent body.  Only the second sets off a coloured warning.
+    """
+
+    name: str
+    meaning: str
+    response: str  # what 001 prescribes
+    source: tuple[Citation, ...]
+    warns: bool  # does a 黄/橙/红 warning apply?
+
+
+RISK_POINT = Situation(
+    "风险点定级", "排查出的岗位或环节存在廉政风险，没有人被查出问题",
+    "按权力重要程度、自由裁量权、发生概率和危害程度评定等级，经领导班子集体审定，分级管理、级别越高措施越严格；不发预警，不移送",
+    (cite("001", "第十四条"),), False)
+SIGN = Situation(
+    "苗头预警", "发现了可能引发腐败的苗头性、倾向性问题，尚未认定违纪违法",
+    "按风险等级由低到高发黄、橙、红色预警并采取对应处置措施",
+    (cite("001", "第二十六条"), cite("001", "第二十八条(一)至(三)")), True)
+VIOLATION = Situation(
+    "违纪违法移送", "已构成违纪违法事实（已受党纪政务处分或被追究刑事责任）",
+    "移送相关部门进行处置；预警是为化解苗头，不再适用",
+    (cite("001", "第二十八条(四)"),), False)
+SITUATIONS: tuple[Situation, ...] = (RISK_POINT, SIGN, VIOLATION)
+NO_WARNING = "不预警"
+
+# What a recorded disposal shows about the situation.  A sanction means a
+# violation was established (第二十八条(四) “已构成违纪违法事实”); education,
+# admonition and organisational measures answer a problem short of that; a rule
+# change after an investigation of posts (the seed cases) is risk-point grading.
+# “其他” says nothing by itself, so those cases state the situation themselves.
+_BY_DISPOSAL = {
+    "制度整改": RISK_POINT,
+    "批评教育": SIGN, "诫勉谈话": SIGN, "组织处理": SIGN,
+    "党纪轻处分": VIOLATION, "党纪重处分": VIOLATION, "开除党籍": VIOLATION, "政务处分": VIOLATION,
+    "移送司法": VIOLATION,
+}
+
+
+def situation(name: str) -> Situation:
+    for s in SITUATIONS:
+        if name.strip() in (s.name, s.name[:2], s.name[-2:]):
+            return s
+    raise ValueError(f"情形“{name}”无法识别：应为 {'、'.join(s.name for s in SITUATIONS)}（清新区办法第十四条、第二十八条）")
+
+
+def situation_for_disposal(kind: str) -> Situation | None:
+    """The situation a disposal kind establishes, or None when the kind alone does not say (“其他”)."""
+    return _BY_DISPOSAL.get(kind)
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """What 001 prescribes for a situation at a level: the warning (if any) and the actions."""
+
+    situation: Situation
+    level: Level
+    warning: Warning | None
+    actions: tuple[str, ...]
+    explanation: str  # Chinese, citing 001
+
+
+def prescribed(sit: Situation | str, level: Level | str | int) -> Prescription:
+    """The response 001 gives: 第十四条 management, a 第二十八条(一)至(三) warning, or 第二十八条(四) referral."""
+    sit = situation(sit) if isinstance(sit, str) else sit
+    lv = parse_level(level)
+    if sit is SIGN:
+        w = warning_for(lv)
+        return Prescription(sit, lv, w, w.actions,
+                            f"苗头性、倾向性问题按等级预警（001 第二十六条）：{lv.label}对应{w.name}，处置措施"
+                            f"（{w.source}）：" + "；".join(w.actions) + "。")
+    if sit is VIOLATION:
+        return Prescription(sit, lv, None, (TRANSFER[0],),
+                            f"已构成违纪违法事实，按{TRANSFER[1]}移送相关部门处置；预警是为及时化解苗头（001 第二十六条），"
+                            "不适用于已查实的违纪违法，也不以预警代替处分。")
+    return Prescription(sit, lv, None, (),
+                        f"这是排查出的风险点，没有人被查出问题：按 001 第十四条评定为{lv.label}并经领导班子集体审定，"
+                        "分级管理、级别越高措施越严格（由谁负责见 002 第四阶段）；第二十八条的预警和处置措施都不适用。")

@@ -1,32 +1,36 @@
-"""Turn an assessment of the grading factors into a level, with reasons.
+"""Grade a risk point: what each seed's own criteria say, and the teaching level.
 
-The factors are the ones the seeds name:
+The seeds grade by different criteria and none gives a formula, so the
+grader does not blend them.  Each seed gets a verdict of its own:
 
-==============  =====================================  ==========================
-factor          meaning                                named by
-==============  =====================================  ==========================
-power           掌握重要权力的多少（权力重要程度）        000 §九, 001 第十四条, 002
-money           与资金（人财物）关联程度                  000 §九, 002 评定标准
-discretion      自由裁量权大小                           000 §九, 001 第十四条
-likelihood      发生可能性（几率）                        000, 001, 002
-harm            危害程度（一旦发生的后果）                 000, 001, 002
-frequency       权力行使频率                             002 一(四)3
-sanzhong_yida   是否涉及“三重一大”                        002 一级风险评定标准
-==============  =====================================  ==========================
+* **000 §九** — 一级/二级/三级 by how much important power a post holds
+  (掌握较多 / 掌握较少 / 没有许可处罚审批权、以内部管理为主), and, after the
+  semicolon in each item, by how prominent a 思想道德 problem is
+  (突出 / 比较突出 / 不常表现).  The two prongs are two kinds of risk the same
+  item names, so either one is enough: 000's level is the more serious of the two.
+* **002 二、第二阶段 评定标准** — 一级: 涉及三重一大, 较大的人财物管理权,
+  发生机率高 “或者” a serious consequence (a crime); 二级: 不直接行使人财物支配权,
+  发生机率较高 or a 较为严重 consequence (党纪政纪处分); 三级: 基本不涉及人财物,
+  发生机率较低 or 一般违规违纪 (内部追责、通报批评、诫勉、提醒谈话).  “或者” joins
+  likelihood and consequence, so either meets that part.  三重一大 is direct
+  人财物 power, so a point involving it cannot meet 二级/三级's 人财物 wording.
+  A level whose every part is met is 002's level (完全符合); if none is, the
+  level meeting most parts (a tie going to the more serious) — 部分符合.
+* **001 第十四条** — 高/中/低 by 权力的重要程度、自由裁量权的大小、腐败现象发生的
+  概率及危害程度, with no thresholds, 经单位领导班子集体审定: it gives no level
+  of its own; the verdict lists the four factors for that collective judgement.
 
-Each factor is rated 高/中/低.  The seeds give the criteria for each level
-but no formula that combines the factors; the combination below is the
-project's teaching rule, checked in order, first match wins:
+The **teaching level** (the project's rule) is the more serious of the levels
+000 and 002 give.  It is never below what either seed's explicit criterion
+gives, and 001 第十四条 asks for stricter management the higher the level, so
+taking the more serious one leaves no seed's management requirement unmet.
+Where 000 and 002 differ, the result says so and names both.
 
-1. 一级 if 三重一大 and (likelihood 高 or harm 高)           — 002 一级标准
-2. 一级 if power 高 and (money 高 or likelihood 高 or harm 高)  — 000 §九(一), 002 一级标准
-3. 一级 if money 高 and harm 高 (direct control of money, people or goods,
-   and a lapse could be a crime or cause grave loss)         — 002 一级标准
-4. 一级 if likelihood 高 and harm 高                         — 001 第十四条（几率与危害）
-5. 一级 if discretion 高 and frequency 高 and (likelihood 高 or harm 高) — 001 第十四条, 002
-6. 三级 if power 低 and money 低 and discretion ≠ 高 and neither likelihood nor harm is 高 — 000 §九(三), 002 三级标准
-7. 三级 if likelihood 低 and harm 低 and not 三重一大         — 001 第十四条, 002 三级标准
-8. otherwise 二级                                          — 000 §九(二), 002 二级标准
+Discretion and frequency are shown but do not move a level: no seed ties a
+level to them.  000 §九's opening sentence names 可能性、危害性、自由裁量权 and
+与资金关联程度 as the bases of division, but items (一)至(三) define the levels
+by power held and 思想道德 only; 001 第十四条 and 002 一(四)3 list discretion
+and frequency as factors without thresholds.
 """
 from __future__ import annotations
 
@@ -35,11 +39,13 @@ from dataclasses import dataclass, fields
 from ..sources import Citation, cite
 from .levels import Level
 
-__all__ = ["Rating", "RATING_NAMES", "parse_bool", "FACTOR_LABELS", "Assessment", "GradeResult", "grade", "parse_rating"]
+__all__ = ["Rating", "RATING_NAMES", "parse_bool", "FACTOR_LABELS", "Assessment", "Prong", "SeedVerdict",
+           "GradeResult", "grade", "parse_rating", "TEACHING_RULE"]
 
 Rating = int  # 3 = 高, 2 = 中, 1 = 低
 RATING_NAMES = {3: "高", 2: "中", 1: "低"}
-_RATING_ALIASES = {"高": 3, "大": 3, "多": 3, "强": 3, "中": 2, "一般": 2, "较": 2, "低": 1, "小": 1, "少": 1, "弱": 1, "无": 1}
+_RATING_ALIASES = {"高": 3, "大": 3, "多": 3, "强": 3, "突出": 3, "中": 2, "一般": 2, "较": 2, "比较突出": 2,
+                   "低": 1, "小": 1, "少": 1, "弱": 1, "无": 1, "不常表现": 1}
 
 FACTOR_LABELS: dict[str, str] = {
     "power": "权力重要程度",
@@ -48,8 +54,14 @@ FACTOR_LABELS: dict[str, str] = {
     "likelihood": "发生可能性",
     "harm": "危害程度",
     "frequency": "权力行使频率",
+    "moral": "思想道德方面问题的突出程度",
     "sanzhong_yida": "涉及“三重一大”",
 }
+# Factors a file may leave out, and what they then mean.
+_OPTIONAL = {"sanzhong_yida": False, "moral": 1}
+
+TEACHING_RULE = ("教学等级取 000 与 002 两套标准中较重的一级：不低于任何一份文件明文标准给出的等级；"
+                 "001 第十四条要求级别越高、管理措施越严格有力，取较重者，任何一份文件要求的管理都不落空。")
 
 
 def parse_rating(value: object, label: str = "因素") -> Rating:
@@ -76,6 +88,7 @@ class Assessment:
     likelihood: Rating
     harm: Rating
     frequency: Rating
+    moral: Rating = 1  # 000 §九: 3 突出, 2 比较突出, 1 不常表现
     sanzhong_yida: bool = False
 
     def __post_init__(self) -> None:
@@ -90,15 +103,16 @@ class Assessment:
 
     @classmethod
     def from_mapping(cls, data: dict) -> "Assessment":
-        """Build from ``{"power": "高", ..., "sanzhong_yida": "否"}``."""
+        """Build from ``{"power": "高", ..., "sanzhong_yida": "否"}`` (moral and 三重一大 may be left out)."""
         values: dict[str, object] = {}
         for f in fields(cls):
             label = FACTOR_LABELS[f.name]
-            if f.name == "sanzhong_yida":
-                raw = data.get(f.name, False)
-                values[f.name] = parse_bool(raw, label)
+            if f.name not in data and f.name in _OPTIONAL:
+                values[f.name] = _OPTIONAL[f.name]
             elif f.name not in data:
                 raise ValueError(f"缺少因素“{label}”（{f.name}）")
+            elif f.name == "sanzhong_yida":
+                values[f.name] = parse_bool(data[f.name], label)
             else:
                 values[f.name] = parse_rating(data[f.name], label)
         return cls(**values)  # type: ignore[arg-type]
@@ -126,49 +140,148 @@ def parse_bool(raw: object, label: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Prong:
+    """One part of a seed's criterion, as the assessment meets it."""
+
+    label: str  # what the prong looks at, e.g. 掌握重要权力
+    value: str  # the rating given, e.g. 高
+    level: Level | None  # the level whose wording this value matches (None: no level named)
+    wording: str  # that level's wording in the seed (verbatim only inside quotation marks)
+
+
+@dataclass(frozen=True)
+class SeedVerdict:
+    seed_key: str  # "000" / "002" / "001"
+    level: Level | None  # None: the seed sets no threshold (001)
+    fit: str  # 完全符合 / 部分符合 / 集体审定
+    prongs: tuple[Prong, ...]
+    source: Citation
+    summary: str  # one Chinese sentence
+
+    @property
+    def label(self) -> str:
+        return self.level.label if self.level else "不设门槛"
+
+
+@dataclass(frozen=True)
 class GradeResult:
-    level: Level
-    rule: int  # which numbered rule matched (see module docstring)
-    reasons: tuple[str, ...]
-    sources: tuple[Citation, ...]
+    level: Level  # the project's teaching level (TEACHING_RULE)
+    verdicts: tuple[SeedVerdict, ...]  # 000, 002, 001 in that order
+    reason: str  # why the teaching level is what it is
+
+    def verdict(self, seed_key: str) -> SeedVerdict:
+        return next(v for v in self.verdicts if v.seed_key == seed_key)
+
+    @property
+    def agree(self) -> bool:
+        """Do the seeds that set levels (000, 002) give the same one?"""
+        return len({v.level for v in self.verdicts if v.level is not None}) == 1
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return (*(v.summary for v in self.verdicts), self.reason)
+
+    @property
+    def sources(self) -> tuple[Citation, ...]:
+        return tuple(v.source for v in self.verdicts)
 
     def explain(self) -> str:
         """The whole reasoning as one Chinese paragraph."""
-        return f"评定为{self.level.label}：" + "；".join(self.reasons) + "。"
+        return f"教学等级{self.level.label}：" + "；".join(self.reasons)
 
 
-_HIGH, _MID, _LOW = 3, 2, 1
+_BY_RATING = {3: Level.ONE, 2: Level.TWO, 1: Level.THREE}
+
+_000_POWER = {
+    Level.ONE: "掌握较多执纪执法、许可、处罚、项目审批及人事、资金、物资采购供应等重要权力的单位和岗位",
+    Level.TWO: "掌握较少上述重要权力的单位和岗位",
+    Level.THREE: "没有许可、处罚、审批权，较少或基本不掌握人财物管理权，以内部管理为主的单位和岗位",
+}
+_000_MORAL = {Level.ONE: "“在思想道德方面突出的问题”", Level.TWO: "“在思想道德方面比较突出的问题”",
+              Level.THREE: "“在思想道德方面不常表现的问题”"}
+_002_MONEY = {Level.ONE: "“具有较大的人、财、物管理权”",
+              Level.TWO: "“不直接行使人、财、物的支配权,但可借助工作中的权力和机会谋取私利”",
+              Level.THREE: "“基本不涉及人、财、物的支配权”"}
+_002_LIKELY = {Level.ONE: "“发生机率高”", Level.TWO: "“发生机率较高”", Level.THREE: "“发生机率较低”"}
+_002_HARM = {Level.ONE: "一旦发生可能造成严重后果，可能触犯法律、构成犯罪",
+             Level.TWO: "一旦发生可能造成较为严重后果，可能受到党纪政纪处分",
+             Level.THREE: "一旦发生只造成一般违规违纪，可能受内部责任追究、通报批评、诫勉、提醒谈话"}
+
+
+def _verdict_000(a: Assessment) -> SeedVerdict:
+    p_power = _BY_RATING[a.power]
+    p_moral = _BY_RATING[a.moral]
+    prongs = (Prong("掌握重要权力", RATING_NAMES[a.power], p_power, _000_POWER[p_power]),
+              Prong("思想道德方面的问题", RATING_NAMES[a.moral], p_moral, _000_MORAL[p_moral]))
+    level = min(p_power, p_moral)
+    fit = "完全符合" if p_power == p_moral else "部分符合"
+    by = "、".join(p.label for p in prongs if p.level == level)
+    summary = f"000 按{by}为{level.tier}（{_000_POWER[p_power] if p_power == level else _000_MORAL[p_moral]}）"
+    if fit == "部分符合":
+        other = prongs[1] if p_power == level else prongs[0]
+        summary += f"；另一项{other.label}只到{other.level.tier}，000 把两者列为同一级的两种情形，任一符合即是"
+    return SeedVerdict("000", level, fit, prongs, cite("000", "九、廉政风险等级划分的原则 (一)至(三)"), summary)
+
+
+def _verdict_002(a: Assessment) -> SeedVerdict:
+    p_money = _BY_RATING[a.money]
+    p_likely = _BY_RATING[a.likelihood]
+    p_harm = _BY_RATING[a.harm]
+    prongs = (
+        Prong("涉及“三重一大”", "是" if a.sanzhong_yida else "否", Level.ONE if a.sanzhong_yida else None,
+              "一级标准首先列出涉及“三重一大”事项" if a.sanzhong_yida else "二级、三级标准不提“三重一大”"),
+        Prong("人财物支配权", RATING_NAMES[a.money], p_money, _002_MONEY[p_money]),
+        Prong("发生机率", RATING_NAMES[a.likelihood], p_likely, _002_LIKELY[p_likely]),
+        Prong("一旦发生的后果", RATING_NAMES[a.harm], p_harm, _002_HARM[p_harm]),
+    )
+    # The parts of each level's criterion.  “三重一大” (重大决策、人事任免、项目安排、大额资金使用)
+    # is direct 人财物 power, so a point that involves it cannot meet 二级's “不直接行使” or
+    # 三级's “基本不涉及”.  “或者” joins likelihood and consequence: either one meets that part.
+    parts = {
+        Level.ONE: (a.sanzhong_yida, p_money == Level.ONE, Level.ONE in (p_likely, p_harm)),
+        Level.TWO: (p_money == Level.TWO and not a.sanzhong_yida, Level.TWO in (p_likely, p_harm)),
+        Level.THREE: (p_money == Level.THREE and not a.sanzhong_yida, Level.THREE in (p_likely, p_harm)),
+    }
+    full = [lv for lv, met in parts.items() if all(met)]
+    if full:
+        level, fit = full[0], "完全符合"
+        summary = f"002 各项都符合{level.tier}标准（{_describe_002(level, a)}）"
+    else:
+        best = max(sum(m) for m in parts.values())
+        level = min(lv for lv, met in parts.items() if sum(met) == best)  # a tie goes to the more serious level
+        fit = "部分符合"
+        counts = "，".join(f"{lv.tier}符合 {sum(m)}/{len(m)} 项" for lv, m in parts.items())
+        summary = (f"002 没有哪一级的各项全部符合（{counts}），按符合项最多的一级读为{level.tier}"
+                   f"{'（并列时取较重的一级）' if sum(sum(m) == best for m in parts.values()) > 1 else ''}；"
+                   f"本例：{_describe_002(None, a)}")
+    return SeedVerdict("002", level, fit, prongs, cite("002", "二、第二阶段 2.排查廉政风险 一/二/三级风险评定标准"), summary)
+
+
+def _describe_002(level: Level | None, a: Assessment) -> str:
+    bits = ["涉及“三重一大”" if a.sanzhong_yida else "不涉及“三重一大”",
+            _002_MONEY[_BY_RATING[a.money]], _002_LIKELY[_BY_RATING[a.likelihood]], _002_HARM[_BY_RATING[a.harm]]]
+    return "，".join(bits)
+
+
+def _verdict_001(a: Assessment) -> SeedVerdict:
+    prongs = tuple(Prong(FACTOR_LABELS[k], RATING_NAMES[getattr(a, k)], None, "第十四条列为评定因素，不设门槛")
+                   for k in ("power", "discretion", "likelihood", "harm"))
+    listing = "、".join(f"{p.label}{p.value}" for p in prongs)
+    summary = (f"001 第十四条按权力的重要程度、自由裁量权的大小、腐败现象发生的概率及危害程度评定高中低，但不设门槛，"
+               f"须经单位领导班子集体审定，本身不给出等级；本例{listing}"
+               f"（002 一(四)3 另列权力行使的频率，本例{RATING_NAMES[a.frequency]}，同样不设门槛）")
+    return SeedVerdict("001", None, "集体审定", prongs, cite("001", "第十四条"), summary)
 
 
 def grade(a: Assessment) -> GradeResult:
-    """Apply the project's teaching rule (module docstring) to an assessment."""
-    hi = {f: getattr(a, f) == _HIGH for f in ("power", "money", "discretion", "likelihood", "harm", "frequency")}
-    lo = {f: getattr(a, f) == _LOW for f in ("power", "money", "discretion", "likelihood", "harm", "frequency")}
-    severe = hi["likelihood"] or hi["harm"]
-    sev_txt = "发生可能性高" if hi["likelihood"] else "一旦发生危害严重"
-    if a.sanzhong_yida and severe:
-        return _result(Level.ONE, 1, [f"涉及“三重一大”事项，且{sev_txt}", "符合某高校方案的一级风险评定标准"], [cite("002", "一级风险评定标准")])
-    if hi["power"] and (hi["money"] or severe):
-        why = "与资金（人财物）关联程度高" if hi["money"] else sev_txt
-        return _result(Level.ONE, 2, [f"掌握较多重要权力，且{why}", "符合宣讲提纲对一级风险的划分（掌握较多重要权力）"], [cite("000", "九(一)"), cite("002", "一级风险评定标准")])
-    if hi["money"] and hi["harm"]:
-        return _result(Level.ONE, 3, ["直接支配资金（人财物），且一旦发生后果严重、可能触犯法律", "符合某高校方案的一级风险评定标准（较大的人财物管理权、一旦发生后果严重）"], [cite("002", "一级风险评定标准")])
-    if hi["likelihood"] and hi["harm"]:
-        return _result(Level.ONE, 4, ["发生可能性高，且一旦发生危害严重", "清新区办法按腐败发生概率和危害程度评定，两者都高应评为高等级"], [cite("001", "第十四条")])
-    if hi["discretion"] and hi["frequency"] and severe:
-        return _result(Level.ONE, 5, [f"自由裁量权大、权力行使频繁，且{sev_txt}", "裁量权大小和行使频率都是评定因素，叠加后应评为高等级"], [cite("001", "第十四条"), cite("002", "一(四)3")])
-    if lo["power"] and lo["money"] and not hi["discretion"] and not severe:
-        return _result(Level.THREE, 6, ["基本不掌握重要权力和人财物支配权，自由裁量空间不大，发生可能性和危害都不高", "符合三级风险的划分（以内部管理为主）"], [cite("000", "九(三)"), cite("002", "三级风险评定标准")])
-    if lo["likelihood"] and lo["harm"] and not a.sanzhong_yida:
-        return _result(Level.THREE, 7, ["发生可能性低，危害程度低", "发生几率较低、只可能造成一般违规，属三级（低）风险"], [cite("001", "第十四条"), cite("002", "三级风险评定标准")])
-    notes = []
-    if a.sanzhong_yida:
-        notes.append("虽涉及“三重一大”，但发生可能性和危害程度都不算高")
-    if hi["power"]:
-        notes.append("虽掌握较多重要权力，但资金关联、发生可能性和危害程度都不高")
-    notes.append("介于一级与三级之间：可借助职权谋私，发生几率或后果较为严重")
-    return _result(Level.TWO, 8, notes + ["符合二级风险的划分"], [cite("000", "九(二)"), cite("002", "二级风险评定标准")])
-
-
-def _result(level: Level, rule: int, reasons: list[str], sources: list[Citation]) -> GradeResult:
-    return GradeResult(level, rule, tuple(reasons), tuple(sources))
+    """Each seed's verdict, and the teaching level by :data:`TEACHING_RULE`."""
+    v000, v002, v001 = _verdict_000(a), _verdict_002(a), _verdict_001(a)
+    level = min(v000.level, v002.level)  # type: ignore[type-var]
+    if v000.level == v002.level:
+        reason = f"000 与 002 的标准都给出{level.tier}，教学等级为{level.label}；001 的集体审定可参照第十四条的四个因素"
+    else:
+        light = v002 if v000.level == level else v000
+        reason = (f"两份文件说法不同：000 为{v000.level.tier}，002 为{v002.level.tier}；教学等级取较重的{level.label}"
+                  f"——不低于任何一份文件明文标准给出的等级，而 001 第十四条要求级别越高、管理措施越严格有力，"
+                  f"取较重者两份文件要求的管理都不落空。只按 {light.seed_key} 的标准评，则为{light.level.tier}")
+    return GradeResult(level, (v000, v002, v001), reason)

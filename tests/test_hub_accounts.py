@@ -103,3 +103,20 @@ def test_papers_from_outside_the_roster_are_set_aside(tmp_path):
     assert set_aside_outside_roster(project, "q4") == ["zz9"]
     assert sorted(p.name for p in sub.iterdir()) == ["c01"]
     assert (project.exams_dir / "outside_roster" / "zz9" / "q4" / "q4.ipynb").is_file()
+
+
+def test_course_settings_are_set_in_place_and_other_lines_kept(lay):
+    import tomllib
+
+    from qingfeng.hub.prepare import set_course_setting, set_gradebook
+
+    lay.course.mkdir(parents=True)
+    toml = lay.course / "qingfeng.toml"
+    toml.write_text('[paths]\nshared = "../shared"\n\n[marking]\n# 备份\nkeep_backups = 5\n', encoding="utf-8")
+    set_course_setting(lay, "marking", "examiners_group", lay.examiners_group)
+    set_course_setting(lay, "marking", "examiners_group", lay.examiners_group)      # idempotent
+    set_gradebook(lay, "postgresql+psycopg://qingfeng@127.0.0.1:54320/qingfeng", "/srv/x/postgres/password")
+    cfg = tomllib.loads(toml.read_text(encoding="utf-8"))
+    assert cfg["marking"] == {"keep_backups": 5, "examiners_group": "formgrade-qfunit"}
+    assert cfg["gradebook"]["db_url"].endswith("@127.0.0.1:54320/qingfeng") and cfg["paths"]["shared"] == "../shared"
+    assert "# 备份" in toml.read_text(encoding="utf-8")

@@ -147,23 +147,36 @@ def publish(layout: Layout) -> Path:
     return layout.published
 
 
-def set_gradebook(layout: Layout, db_url: str, password_file: str | None) -> None:
-    """Point the course copy's gradebook at the deployment's PostgreSQL (``[gradebook]`` in its qingfeng.toml).
-
-    The URL carries no password (the file names the password file instead), so every
-    program that opens the course copy (formgrader, qingfeng, the root account's
-    ``hub accounts``) reaches the same database with one setting.
-    """
+def set_course_setting(layout: Layout, section: str, key: str, value: str) -> None:
+    """Set ``[section] key = "value"`` in the course copy's qingfeng.toml (keeps every other line)."""
     import re
 
     toml = layout.course / "qingfeng.toml"
-    text = toml.read_text(encoding="utf-8")
-    text = re.sub(r"(?ms)^\[gradebook\]\n.*?(?=^\[|\Z)", "", text).rstrip() + "\n\n"
-    lines = ["[gradebook]", "# Written by `qingfeng hub prepare` (make hub): the deployment's PostgreSQL gradebook.",
-             f"db_url = {json.dumps(db_url)}"]
+    lines = toml.read_text(encoding="utf-8").splitlines()
+    entry = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+    header = next((i for i, line in enumerate(lines) if line.strip() == f"[{section}]"), None)
+    if header is None:
+        lines += ["", f"[{section}]", "# Written by `qingfeng hub prepare` (make hub).", entry]
+    else:
+        end = next((i for i in range(header + 1, len(lines)) if re.match(r"\s*\[", lines[i])), len(lines))
+        found = next((i for i in range(header + 1, end) if re.match(rf"\s*{re.escape(key)}\s*=", lines[i])), None)
+        if found is None:
+            lines.insert(header + 1, entry)
+        else:
+            lines[found] = entry
+    toml.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def set_gradebook(layout: Layout, db_url: str, password_file: str | None) -> None:
+    """Point the course copy's gradebook at the deployment's PostgreSQL (``[gradebook]``).
+
+    The URL carries no password (the password file is named instead), so every program
+    that opens the course copy (formgrader, qingfeng, root's ``hub accounts``) reaches the
+    same database through one setting.
+    """
+    set_course_setting(layout, "gradebook", "db_url", db_url)
     if password_file:
-        lines.append(f"password_file = {json.dumps(password_file)}")
-    toml.write_text(text + "\n".join(lines) + "\n", encoding="utf-8")
+        set_course_setting(layout, "gradebook", "password_file", password_file)
 
 
 def prepare(source: Project, layout: Layout, db_url: str | None = None, password_file: str | None = None) -> list[str]:
@@ -187,6 +200,8 @@ def prepare(source: Project, layout: Layout, db_url: str | None = None, password
     _chown(layout.reports, g, layout.role_group("leader"), 0o2750)
     if _course_copy(source, layout):
         done.append(f"复制课程到 {layout.course}")
+    # keys, sources, gradebook and backups: 0640 to the examiners' group (qingfeng.exam.protected_files)
+    set_course_setting(layout, "marking", "examiners_group", layout.examiners_group)
     if db_url:
         set_gradebook(layout, db_url, password_file)
         done.append(f"成绩库：{db_url}")

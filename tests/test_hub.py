@@ -273,6 +273,17 @@ for args in (["fetch_assignment", "{exam}", "--course", "qingfeng"], ["submit", 
 """
 
 
+ESSAY_SCORE = 5   # what the examiner gives 张一's essay YM-JD-01 in formgrader
+
+
+def hand_totals() -> dict[str, float]:
+    """Totals from the hand-worked tables of tests/test_exam_nbgrader.py (c01 = PERFECT, c03 = PARTIAL)."""
+    from .test_exam_nbgrader import ESSAYS, TOTALS
+
+    return {"qfhubtest-c1": TOTALS["c01"] - sum(ESSAYS["c01"].values()) + ESSAY_SCORE,
+            "qfhubtest-c2": TOTALS["c03"] - sum(ESSAYS["c03"].values()), "qfhubtest-c3": 0.0}
+
+
 def grader(e1: HubUser, *commands: tuple[str, ...]) -> str:
     out, err = e1.run("/services/qingfeng", GRADER_CMD.format(commands=list(commands)), timeout=300)
     assert err == "", err
@@ -395,14 +406,14 @@ def test_hand_marking_an_essay_in_formgrader_through_the_hub(hub, exam_run):
         assert "评分要点（仅阅卷人可见）" in page.inner_text("body")
         with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT", timeout=60_000) as saved:
             score.click()
-            score.fill("5")
+            score.fill(str(ESSAY_SCORE))
             score.press("Tab")
         assert saved.value.ok
         page.screenshot(path=str(SHOTS / "hub-formgrader.png"))
         ctx.close()
     out, err = e1.run("/services/qingfeng", GRADES)
     import json
-    assert json.loads(out)["qfhubtest-c1"]["items"]["answer-YM-JD-01"] == 5
+    assert json.loads(out)["qfhubtest-c1"]["items"]["answer-YM-JD-01"] == ESSAY_SCORE
 
 
 def test_scores_in_the_gradebook_equal_the_hand_worked_ones(hub, exam_run):
@@ -417,8 +428,8 @@ def test_scores_in_the_gradebook_equal_the_hand_worked_ones(hub, exam_run):
     for login, items in expected.items():
         objective = {k[len("test-"):]: v for k, v in got[login]["items"].items() if k.startswith("test-")}
         assert objective == pytest.approx(items), login
-    assert got["qfhubtest-c1"]["total"] == pytest.approx(39.0 + 5)       # all objective items + the hand-marked essay
-    assert got["qfhubtest-c2"]["total"] == pytest.approx(23.0) and got["qfhubtest-c3"]["total"] == 0.0
+    totals = hand_totals()   # c1: every objective item + the hand-marked essay; c2: partial credit only
+    assert {login: got[login]["total"] for login in CANDIDATES} == pytest.approx(totals)
     assert set(got) == set(CANDIDATES)                                  # the examiner's stray paper is not among them
 
 
@@ -436,7 +447,8 @@ def test_feedback_reaches_only_its_owner_and_statistics_reach_the_leader(hub, ex
         assert [f["name"] for f in files] == [f"{EXAM}.html"]
         html = c.call("GET", prefix, f"/files/{EXAM}/feedback/{folders[0]['name']}/{EXAM}.html").content.decode("utf-8")
         totals[login] = html
-    assert "44" in totals["qfhubtest-c1"] and "23" in totals["qfhubtest-c2"]
+    expected = hand_totals()
+    assert f"{expected['qfhubtest-c1']:g}" in totals["qfhubtest-c1"] and f"{expected['qfhubtest-c2']:g}" in totals["qfhubtest-c2"]
     assert "教育不到位" in totals["qfhubtest-c1"] and "教育不到位" in totals["qfhubtest-c2"]   # their own essay
     assert "系统评分" in totals["qfhubtest-c3"]
     l1 = user(hub, "qfhubtest-l1")
@@ -470,4 +482,4 @@ def test_stop_and_start_keep_accounts_papers_and_marks(hub, exam_run):
     assert e1.login().status_code == 302
     assert e1.open("/services/qingfeng/lab").status_code == 200
     out, err = e1.run("/services/qingfeng", GRADES)
-    assert json.loads(out)["qfhubtest-c1"]["total"] == pytest.approx(44.0)
+    assert json.loads(out)["qfhubtest-c1"]["total"] == pytest.approx(hand_totals()["qfhubtest-c1"])

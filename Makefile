@@ -10,7 +10,7 @@ PORT   ?= 8888
 ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LEARNER_DIR ?= 我的课程
 
-.PHONY: run test test-fast bench install browser clean labextension
+.PHONY: run test test-fast bench install browser clean labextension hub hub-stop hub-status
 
 # The candidate's JupyterLab extension is committed prebuilt (src/qingfeng/labextension/): installing
 # only links it into .venv and enables its server extension; no Node build on a fresh clone.
@@ -32,6 +32,18 @@ run: $(STAMP)
 		--LabApp.app_settings_dir="$(CURDIR)/jupyterlab-settings" $(ROOTFLAG) \
 		--ServerApp.jpserver_extensions qingfeng.learning.lab_extension=True --LabApp.custom_css=True \
 		--LabApp.default_url="/lab/tree/$(LEARNER_DIR)/00_课程首页.ipynb"
+
+## make hub: JupyterHub for many people on this machine (as root; see deploy/README.md)
+HUB_HOST ?= 127.0.0.1
+HUB_PORT ?= 8000
+hub:
+	QINGFENG_HUB_HOST=$(HUB_HOST) QINGFENG_HUB_PORT=$(HUB_PORT) bash deploy/hub.sh start
+
+hub-stop:
+	QINGFENG_HUB_HOST=$(HUB_HOST) QINGFENG_HUB_PORT=$(HUB_PORT) bash deploy/hub.sh stop
+
+hub-status:
+	QINGFENG_HUB_HOST=$(HUB_HOST) QINGFENG_HUB_PORT=$(HUB_PORT) bash deploy/hub.sh status
 
 ## make browser: Debian chromium for the real-browser test (needs root or sudo)
 browser:

@@ -15,8 +15,9 @@ c.CourseDirectory.db_url = gradebook_url(here)
 # Keys and the bank never travel with a release: they live outside source/.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.json", "*.yaml"]
 
-# A local exchange inside the course folder, for one machine; a JupyterHub deployment sets its own.
-c.Exchange.root = os.path.join(here, "exchange")
+# A local exchange inside the course folder, for one machine; on JupyterHub the course service
+# sets QINGFENG_EXCHANGE to the deployment's shared exchange (deploy/jupyterhub_config.py).
+c.Exchange.root = os.environ.get("QINGFENG_EXCHANGE") or os.path.join(here, "exchange")
 c.Exchange.timezone = "Asia/Shanghai"
 
 # Answer cells keep their one-line template; the empty solution region leaves nothing behind.

@@ -114,8 +114,9 @@ def release(lazy, exam_id: str) -> None:
 @click.argument("exam_id")
 @click.pass_obj
 def collect(lazy, exam_id: str) -> None:
-    """收取考生已提交的试卷（A/B 卷收取每份变体）。"""
+    """收取考生已提交的试卷（A/B 卷收取每份变体）；名单外账号的提交另放，不评分、不计入统计。"""
     from ..exam import course
+    from ..exam.outside_roster import set_aside_outside_roster
 
     project = lazy.get()
     for _, vid in _variants(project, exam_id):
@@ -124,6 +125,10 @@ def collect(lazy, exam_id: str) -> None:
         except (course.NbgraderError, LookupError) as e:
             _fail(e)
         click.echo(f"已收卷：{vid}")
+        outside = set_aside_outside_roster(project, vid)
+        if outside:
+            click.echo(f"注意：{len(outside)} 份提交来自名单外的账号（{'、'.join(outside)}），已移到 exams/outside_roster/，"
+                       "不评分、不计入统计", err=True)
 
 
 @exam.command("autograde")

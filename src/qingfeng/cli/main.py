@@ -29,6 +29,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("qingfeng.cli.stats", "demo", "生成一个模拟数据的演示项目（5 个单位、n 名模拟考生），并输出完整的统计报告。"),
     "exam": ("qingfeng.cli.exam", "exam", "考试：组卷、发布、收卷、自动评分、反馈。"),
     "gradebook": ("qingfeng.cli.gradebook", "gradebook", "成绩库（nbgrader gradebook）的位置与检查。"),
+    "hub": ("qingfeng.cli.hub", "hub", "多人部署（JupyterHub）：按名单建账号、准备数据目录。"),
     "mark": ("qingfeng.cli.mark", "mark", "不运行考生代码，静态读取全部已收试卷的客观题作答并评分，写入 nbgrader 成绩库（A/B 卷逐卷评分）。"),
     "progress": ("qingfeng.cli.progress", "progress", "学员进度：汇总全班的学习情况，核验结业证书。"),
     "setup": ("qingfeng.cli.setup", "setup", "检查案例库和题库，生成样卷并登记到 nbgrader 成绩库。"),

@@ -2,27 +2,46 @@
 from __future__ import annotations
 
 import argparse
-
-from ..project import find_project
+import os
 import tempfile
 from pathlib import Path
 
+from ..project import find_project
 from .feedback import run_feedback_bench
 from .marking import run_marking_bench
 from .statistics import run_stats_bench
+
+BENCHES = ("feedback", "stats", "marking", "hub")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m qingfeng.bench", description="清风基准测试")
     parser.add_argument("--n", type=int, default=4500, help="模拟考生份数（默认 4500）")
     parser.add_argument("--nbgrader-sample", type=int, default=20, help="用 nbgrader autograde 计时的份数（默认 20）")
+    parser.add_argument("--only", choices=BENCHES, action="append",
+                        help="只运行某一项（可重复）：feedback 练习反馈、stats 统计、marking 评分、hub 多人并发考试")
+    parser.add_argument("--hub-steps", default="50,75,100",
+                        help="Hub 负载基准依次尝试的并发考生人数，前一档通过才试下一档（默认 50,75,100）")
+    parser.add_argument("--hub-p95", type=float, default=15.0, help="启动服务器 p95 的上限（秒，默认 15）")
     args = parser.parse_args()
+    chosen = set(args.only or BENCHES)
     project = find_project()
-    with tempfile.TemporaryDirectory() as tmp:
-        print("\n".join(run_feedback_bench(project, Path(tmp) / "progress.sqlite").lines()))
-    print("\n".join(run_stats_bench(args.n).lines()))
-    marking = run_marking_bench(project, n=args.n, nbgrader_n=args.nbgrader_sample)
-    print("\n".join(marking.lines()))
+    if "feedback" in chosen:
+        with tempfile.TemporaryDirectory() as tmp:
+            print("\n".join(run_feedback_bench(project, Path(tmp) / "progress.sqlite").lines()))
+    if "stats" in chosen:
+        print("\n".join(run_stats_bench(args.n).lines()))
+    if "marking" in chosen:
+        marking = run_marking_bench(project, n=args.n, nbgrader_n=args.nbgrader_sample)
+        print("\n".join(marking.lines()))
+    if "hub" in chosen:
+        if os.geteuid() != 0:
+            print("Hub 并发考试基准：需要 root（PAM 登录、以考生身份启动服务器），本次跳过")
+        else:
+            from .hub_load import run_hub_load
+
+            steps = tuple(int(x) for x in args.hub_steps.split(","))
+            print("\n".join(run_hub_load(project, steps=steps, p95_limit=args.hub_p95).lines()))
 
 
 if __name__ == "__main__":

@@ -21,12 +21,13 @@ def test_three_candidates_log_in_spawn_submit_and_are_marked_then_everything_is_
             pytest.fail("the Hub load benchmark needs root (PAM logins, setuid spawns); CI runs as root")
         pytest.skip("needs root")
     lines: list[str] = []
-    report = run_hub_load(find_project(), steps=(3,), p95_limit=120.0, progress=lines.append)
+    report = run_hub_load(find_project(), steps=(3,), p95_limit=120.0, down_steps=0, progress=lines.append)
     (step,) = report.steps
     assert step.failures == [] and step.misfiled == []
     assert len(step.spawn) == len(step.submit) == 3 and all(s > 0 for s in step.spawn)
     assert step.marked == 3 and report.largest_holding == 3
     assert len(step.rss_mib) == 3 and all(20 < m < 2048 for m in step.rss_mib)   # a real server's memory, per person
+    assert len(step.cpu_s) == 3 and all(c > 0.5 for c in step.cpu_s)            # a real server started, per person
     text = "\n".join(report.lines())
     assert "能承受的最大并发人数：3" in text and "SQLite" in text
     # nothing of the benchmark is left behind

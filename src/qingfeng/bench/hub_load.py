@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..project import Project
+from .hub_candidate import SimulatedCandidate
 
 __all__ = ["HubLoadStep", "HubLoadReport", "run_hub_load", "NAMESPACE"]
 
 NAMESPACE = "qfload"
 BLUEPRINT = "yumin-sample"
 DEFAULT_RUNTIME = "/var/tmp/qingfeng-hubload-runtime"
-REQUEST_TIMEOUT = 120
 
 
 def _free_port() -> int:
@@ -57,6 +57,7 @@ class HubLoadStep:
     spawn: list[float] = field(default_factory=list)
     submit: list[float] = field(default_factory=list)
     rss_mib: list[float] = field(default_factory=list)
+    cpu_s: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     misfiled: list[str] = field(default_factory=list)
     wall: float = 0.0
@@ -73,6 +74,9 @@ class HubLoadStep:
                f"    启动服务器 p50 {_pct(self.spawn, 0.5):.1f} 秒，p95 {_pct(self.spawn, 0.95):.1f} 秒（{len(self.spawn)} 人）",
                f"    交卷 p50 {_pct(self.submit, 0.5):.2f} 秒，p95 {_pct(self.submit, 0.95):.2f} 秒（{len(self.submit)} 人）",
                f"    每个个人服务器的常驻内存（RSS）：{rss}",
+               f"    每个个人服务器启动到交卷用的 CPU 时间：" + (f"平均 {statistics.mean(self.cpu_s):.1f} 秒，合计 {sum(self.cpu_s):.0f} 秒"
+                                                          f"（全部人数 × 每人 ÷ {os.cpu_count()} 核 ≈ {sum(self.cpu_s) / (os.cpu_count() or 1):.0f} 秒，"
+                                                          "是启动时间的下限）" if self.cpu_s else "未测得"),
                f"    失败 {len(self.failures)} 人次；丢失或错放的试卷 {len(self.misfiled)} 份"]
         out += [f"      {f}" for f in (self.failures + self.misfiled)[:8]]
         if self.hub_mark_seconds is not None:
@@ -98,84 +102,6 @@ class HubLoadReport:
         return out + self.backends
 
 
-# --- one simulated candidate --------------------------------------------------------------------------
-
-class _Candidate:
-    def __init__(self, base: str, name: str, password: str):
-        import requests
-
-        self.base, self.name, self.password = base, name, password
-        self.s = requests.Session()
-
-    def _xsrf(self, path: str) -> str:
-        return self.s.cookies.get("_xsrf", path=path) or ""
-
-    def hub(self, method: str, path: str, **kw):
-        return self.s.request(method, f"{self.base}/hub/api{path}", headers={"X-XSRFToken": self._xsrf("/hub/")},
-                              timeout=REQUEST_TIMEOUT, **kw)
-
-    def server(self, method: str, path: str, **kw):
-        prefix = f"/user/{self.name}"
-        return self.s.request(method, f"{self.base}{prefix}{path}", headers={"X-XSRFToken": self._xsrf(prefix + "/")},
-                              timeout=REQUEST_TIMEOUT, **kw)
-
-    def login(self) -> None:
-        self.s.get(f"{self.base}/hub/login", timeout=REQUEST_TIMEOUT)
-        r = self.s.post(f"{self.base}/hub/login?next=", allow_redirects=False, timeout=REQUEST_TIMEOUT,
-                        data={"username": self.name.upper(), "password": self.password, "_xsrf": self._xsrf("/hub/")})
-        if r.status_code != 302:
-            raise RuntimeError(f"登录得到 HTTP {r.status_code}")
-
-    def spawn(self, timeout: float) -> None:
-        r = self.hub("POST", f"/users/{self.name}/server")
-        if r.status_code not in (201, 202, 400):
-            raise RuntimeError(f"启动服务器得到 HTTP {r.status_code}：{r.text[:200]}")
-        started = time.monotonic()
-        while time.monotonic() < started + timeout:
-            info = self.hub("GET", f"/users/{self.name}").json()
-            server = info.get("servers", {}).get("")
-            if server and server.get("ready"):
-                r = self.s.get(f"{self.base}/user/{self.name}/lab", timeout=REQUEST_TIMEOUT)   # the server's OAuth
-                if r.status_code != 200:
-                    raise RuntimeError(f"打开 JupyterLab 得到 HTTP {r.status_code}")
-                return
-            if not server and not info.get("pending") and time.monotonic() > started + 10:
-                raise RuntimeError("服务器启动失败（Hub 已放弃）")
-            time.sleep(0.5)
-        raise TimeoutError(f"{timeout:.0f} 秒内服务器没有就绪")
-
-    def _pending(self) -> bool:
-        info = self.hub("GET", f"/users/{self.name}").json()
-        return bool(info.get("pending")) or bool(info.get("servers"))
-
-    def sit(self, exam: str) -> float:
-        """Fetch, answer (their 编号 in the essay, so misfiling shows), submit; the submit's seconds."""
-        r = self.server("POST", "/assignments/fetch", data={"course_id": "qingfeng", "assignment_id": exam})
-        if r.status_code != 200 or '"success": false' in r.text:
-            raise RuntimeError(f"取卷失败：HTTP {r.status_code} {r.text[:200]}")
-        path = f"/api/contents/{exam}/{exam}.ipynb"
-        nb = self.server("GET", path).json()["content"]
-        for cell in nb["cells"]:
-            gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-            if gid == "answer-YM-JD-01":
-                cell["source"] = f"考生 {self.name} 的作答：教育不到位、制度不健全、监督不得力。"
-        r = self.server("PUT", path, json={"type": "notebook", "format": "json", "content": nb})
-        if r.status_code != 200:
-            raise RuntimeError(f"保存作答失败：HTTP {r.status_code}")
-        t0 = time.perf_counter()
-        r = self.server("POST", "/assignments/submit", data={"course_id": "qingfeng", "assignment_id": exam})
-        seconds = time.perf_counter() - t0
-        if r.status_code != 200 or '"success": false' in r.text:
-            raise RuntimeError(f"交卷失败：HTTP {r.status_code} {r.text[:200]}")
-        return seconds
-
-    def stop(self, timeout: float = 60) -> None:
-        self.hub("DELETE", f"/users/{self.name}/server")
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self._pending():
-            time.sleep(0.5)
-
-
 # --- the deployment under load -------------------------------------------------------------------------
 
 def _ours(name: str) -> bool:
@@ -190,6 +116,20 @@ def cleanup_accounts() -> None:
     for g in grp.getgrall():
         if _ours(g.gr_name):
             subprocess.run(["groupdel", g.gr_name], capture_output=True)
+
+
+def _cpu_seconds(uid: int) -> float:
+    """CPU time (user + system) the processes of ``uid`` have used so far: what one spawn costs."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.stat().st_uid != uid:
+                continue
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def _rss_mib(uid: int) -> float:
@@ -293,10 +233,10 @@ def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout
     dep.grader("exam", "build", BLUEPRINT, "--id", exam)
     dep.grader("exam", "release", exam)
     logins = sorted(x for x in passwords if x.startswith(f"{NAMESPACE}-c"))[:n]
-    people = [_Candidate(dep.base, login, passwords[login]) for login in logins]
+    people = [SimulatedCandidate(dep.base, login, passwords[login]) for login in logins]
     deadline = time.monotonic() + step_timeout
 
-    def one(c: _Candidate) -> tuple[str, float | None, float | None, str | None]:
+    def one(c: SimulatedCandidate) -> tuple[str, float | None, float | None, str | None]:
         spawn = submit = None
         try:
             c.login()
@@ -320,6 +260,7 @@ def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout
         if error:
             step.failures.append(error)
     step.rss_mib = [m for m in (_rss_mib(pwd.getpwnam(x).pw_uid) for x in logins) if m > 0]
+    step.cpu_s = [c for c in (_cpu_seconds(pwd.getpwnam(x).pw_uid) for x in logins) if c > 0]
     step.misfiled = _inbound_check(dep, exam, logins)
     t1 = time.perf_counter()
     dep.grader("exam", "collect", exam)
@@ -379,8 +320,9 @@ def _backend_lines(project: Project, dep: _Deployment, exam: str) -> list[str]:
 
 def run_hub_load(project: Project, steps: tuple[int, ...] = (50, 75, 100), p95_limit: float = 15.0,
                  runtime: str | None = None, spawn_timeout: float = 150.0, step_timeout: float = 900.0,
-                 progress=print) -> HubLoadReport:
-    """Step through ``steps`` while each holds; always removes its accounts, servers and data."""
+                 down_steps: int = 3, progress=print) -> HubLoadReport:
+    """Step up through ``steps`` while each holds (halving instead when the first one fails, at most
+    ``down_steps`` times); always removes its accounts, servers and data."""
     if os.geteuid() != 0:
         raise PermissionError("Hub 负载基准需要 root：PAM 登录、以每位考生的身份启动服务器")
     report = HubLoadReport(p95_limit)
@@ -388,14 +330,20 @@ def run_hub_load(project: Project, steps: tuple[int, ...] = (50, 75, 100), p95_l
     dep = _Deployment(project, runtime or os.environ.get("QINGFENG_HUB_RUNTIME") or DEFAULT_RUNTIME)
     try:
         passwords = dep.start(max(steps))
-        for n in steps:
+        todo = list(steps)
+        while todo:
+            n = todo.pop(0)
             progress(f"[Hub 负载] {n} 名考生同时登录、启动、取卷、交卷……")
             step = _run_step(dep, passwords, n, spawn_timeout, step_timeout)
             report.steps.append(step)
             progress("\n".join(step.lines(p95_limit)))
             if not step.holds(p95_limit):
-                break
-        last = report.steps[-1]
+                # the first step already fails: halve (at most `down_steps` times) to find what holds
+                if len(report.steps) <= down_steps and not report.largest_holding and n // 2 >= 1:
+                    todo = [n // 2]
+                else:
+                    break
+        last = max(report.steps, key=lambda s: s.marked)
         if last.marked:
             report.backends = _backend_lines(project, dep, last.exam)
     finally:

@@ -22,6 +22,8 @@ def main() -> None:
                         help="只运行某一项（可重复）：feedback 练习反馈、stats 统计、marking 评分、hub 多人并发考试")
     parser.add_argument("--hub-steps", default="50,75,100",
                         help="Hub 负载基准依次尝试的并发考生人数，前一档通过才试下一档（默认 50,75,100）")
+    parser.add_argument("--hub-ramp", type=float, default=0.0,
+                        help="考生在这么多秒内陆续登录（默认 0：全部同时）")
     parser.add_argument("--hub-p95", type=float, default=15.0, help="启动服务器 p95 的上限（秒，默认 15）")
     args = parser.parse_args()
     chosen = set(args.only or BENCHES)
@@ -41,7 +43,7 @@ def main() -> None:
             from .hub_load import run_hub_load
 
             steps = tuple(int(x) for x in args.hub_steps.split(","))
-            print("\n".join(run_hub_load(project, steps=steps, p95_limit=args.hub_p95).lines()))
+            print("\n".join(run_hub_load(project, steps=steps, p95_limit=args.hub_p95, ramp=args.hub_ramp).lines()))
 
 
 if __name__ == "__main__":

@@ -87,6 +87,7 @@ class HubLoadStep:
 @dataclass
 class HubLoadReport:
     p95_limit: float
+    ramp: float = 0.0
     steps: list[HubLoadStep] = field(default_factory=list)
     backends: list[str] = field(default_factory=list)
 
@@ -95,7 +96,8 @@ class HubLoadReport:
         return max((s.n for s in self.steps if s.holds(self.p95_limit)), default=0)
 
     def lines(self) -> list[str]:
-        out = [f"Hub 并发考生（真实登录、启动、取卷、作答、交卷；通过 = 无失败、无错放、启动 p95 ≤ {self.p95_limit:.0f} 秒）"]
+        arrival = f"在 {self.ramp:.0f} 秒内陆续到达" if self.ramp else "同时到达"
+        out = [f"Hub 并发考生（{arrival}；真实登录、启动、取卷、作答、交卷；通过 = 无失败、无错放、启动 p95 ≤ {self.p95_limit:.0f} 秒）"]
         for s in self.steps:
             out += s.lines(self.p95_limit)
         out.append(f"  能承受的最大并发人数：{self.largest_holding}")
@@ -227,7 +229,8 @@ def _inbound_check(dep: _Deployment, exam: str, logins: list[str]) -> list[str]:
     return problems
 
 
-def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout: float, step_timeout: float) -> HubLoadStep:
+def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout: float, step_timeout: float,
+              ramp: float = 0.0) -> HubLoadStep:
     exam = f"load-{n}"
     step = HubLoadStep(n, exam)
     dep.grader("exam", "build", BLUEPRINT, "--id", exam)
@@ -236,8 +239,10 @@ def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout
     people = [SimulatedCandidate(dep.base, login, passwords[login]) for login in logins]
     deadline = time.monotonic() + step_timeout
 
-    def one(c: SimulatedCandidate) -> tuple[str, float | None, float | None, str | None]:
+    def one(i_c: tuple[int, SimulatedCandidate]) -> tuple[str, float | None, float | None, str | None]:
+        i, c = i_c
         spawn = submit = None
+        time.sleep(ramp * i / n)                  # ramp 0: everyone at once; else arrivals spread over `ramp` s
         try:
             c.login()
             t0 = time.perf_counter()
@@ -250,7 +255,7 @@ def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=n) as pool:
-        results = list(pool.map(one, people))
+        results = list(pool.map(one, enumerate(people)))
     step.wall = time.perf_counter() - t0
     for _name, spawn, submit, error in results:
         if spawn is not None:
@@ -320,12 +325,13 @@ def _backend_lines(project: Project, dep: _Deployment, exam: str) -> list[str]:
 
 def run_hub_load(project: Project, steps: tuple[int, ...] = (50, 75, 100), p95_limit: float = 15.0,
                  runtime: str | None = None, spawn_timeout: float = 150.0, step_timeout: float = 900.0,
-                 down_steps: int = 3, progress=print) -> HubLoadReport:
+                 down_steps: int = 3, ramp: float = 0.0, progress=print) -> HubLoadReport:
     """Step up through ``steps`` while each holds (halving instead when the first one fails, at most
-    ``down_steps`` times); always removes its accounts, servers and data."""
+    ``down_steps`` times); ``ramp`` > 0 spreads the arrivals over that many seconds instead of all at
+    once.  Always removes its accounts, servers and data."""
     if os.geteuid() != 0:
         raise PermissionError("Hub 负载基准需要 root：PAM 登录、以每位考生的身份启动服务器")
-    report = HubLoadReport(p95_limit)
+    report = HubLoadReport(p95_limit, ramp)
     cleanup_accounts()
     dep = _Deployment(project, runtime or os.environ.get("QINGFENG_HUB_RUNTIME") or DEFAULT_RUNTIME)
     try:
@@ -334,7 +340,7 @@ def run_hub_load(project: Project, steps: tuple[int, ...] = (50, 75, 100), p95_l
         while todo:
             n = todo.pop(0)
             progress(f"[Hub 负载] {n} 名考生同时登录、启动、取卷、交卷……")
-            step = _run_step(dep, passwords, n, spawn_timeout, step_timeout)
+            step = _run_step(dep, passwords, n, spawn_timeout, step_timeout, ramp)
             report.steps.append(step)
             progress("\n".join(step.lines(p95_limit)))
             if not step.holds(p95_limit):

@@ -207,7 +207,10 @@ class _Deployment:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _inbound_check(dep: _Deployment, exam: str, logins: list[str]) -> list[str]:
+def _inbound_check(dep: _Deployment, exam: str, logins: list[str], submitted: set[str]) -> list[str]:
+    """Lost or misfiled papers: each candidate whose submit succeeded has exactly one paper in the inbound,
+    named by and owned by them, with their own answers; nobody else has any (a candidate who never got
+    a server is a failure, not a lost paper)."""
     inbound = dep.root / "exchange" / "qingfeng" / "inbound"
     seen: dict[str, list[Path]] = {}
     for p in inbound.iterdir() if inbound.is_dir() else ():
@@ -217,6 +220,8 @@ def _inbound_check(dep: _Deployment, exam: str, logins: list[str]) -> list[str]:
     problems = []
     for login in logins:
         papers = seen.pop(login, [])
+        if login not in submitted and not papers:
+            continue
         if len(papers) != 1:
             problems.append(f"{login}：收件箱里有 {len(papers)} 份")
             continue
@@ -266,7 +271,7 @@ def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout
             step.failures.append(error)
     step.rss_mib = [m for m in (_rss_mib(pwd.getpwnam(x).pw_uid) for x in logins) if m > 0]
     step.cpu_s = [c for c in (_cpu_seconds(pwd.getpwnam(x).pw_uid) for x in logins) if c > 0]
-    step.misfiled = _inbound_check(dep, exam, logins)
+    step.misfiled = _inbound_check(dep, exam, logins, {name for name, _s, submit, _e in results if submit is not None})
     t1 = time.perf_counter()
     dep.grader("exam", "collect", exam)
     dep.grader("mark", exam)

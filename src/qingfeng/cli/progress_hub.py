@@ -23,10 +23,14 @@ def gather_hub(url: str, out: str, token: str | None) -> None:
     except (PermissionError, ConnectionError) as e:
         raise click.ClickException(str(e)) from None
     df = pd.DataFrame(rows, columns=["learner", *[c for c in COLUMNS if c != "learner"]]).rename(columns=COLUMNS)
-    with pd.ExcelWriter(out) as xl:
-        df.to_excel(xl, sheet_name="练习记录", index=False)
-        per_learner = [summarise(g.rename(columns={"风险类别": "category", "得分": "score", "满分": "max_score"})).assign(学员=name)
-                       for name, g in df.groupby("学员")] if len(df) else []
-        if per_learner:
-            pd.concat(per_learner)[["学员", "风险类别", "练习次数", "掌握程度"]].to_excel(xl, sheet_name="按类别", index=False)
+    from pathlib import Path
+
+    from ..spreadsheet import write_frames
+
+    frames = {"练习记录": df}
+    per_learner = [summarise(g.rename(columns={"风险类别": "category", "得分": "score", "满分": "max_score"})).assign(学员=name)
+                   for name, g in df.groupby("学员")] if len(df) else []
+    if per_learner:
+        frames["按类别"] = pd.concat(per_learner)[["学员", "风险类别", "练习次数", "掌握程度"]]
+    write_frames(Path(out), frames)  # formula-safe: names typed by learners are written as text
     click.echo(f"已从进度服务汇总 {df['学员'].nunique() if len(df) else 0} 名学员、{len(df)} 条练习记录：{out}")

@@ -110,21 +110,20 @@ def write_report(rows: list[Unreadable], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     if path.suffix.lower() == ".csv":
-        import csv
+        from ..spreadsheet import write_csv
 
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(HEADERS)
-            w.writerows(r.row() for r in rows)
+        write_csv(tmp, HEADERS, (r.row() for r in rows))  # formula-safe: cell text is the candidate's
     else:
         from openpyxl import Workbook
+
+        from ..spreadsheet import safe_cell
 
         wb = Workbook()
         ws = wb.active
         ws.title = "需人工核对"
         ws.append(HEADERS)
         for r in rows:
-            ws.append(r.row())
+            ws.append([safe_cell(v) for v in r.row()])  # the cell text is the candidate's: never a live formula
         for col, width in zip("ABCDEFGH", (12, 10, 12, 28, 40, 50, 10, 8)):
             ws.column_dimensions[col].width = width
         ws.freeze_panes = "A2"

@@ -219,30 +219,25 @@ def apply_accounts(accounts: list[Account], layout: Layout, reset: set[str] = fr
     return report
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: object) -> object:
-    """Cells that Excel would run as formulas are written as text (leading apostrophe rule)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def write_password_sheet(path: Path, accounts: list[Account], report: AccountsReport, hub_url: str = "") -> Path:
     """账号密码单.xlsx, readable by its owner only (0600), written whole or not at all."""
     from openpyxl import Workbook
 
+    from ..spreadsheet import safe_cell
+
     wb = Workbook()
     ws = wb.active
     ws.title = "账号密码单"
-    ws.append(list(PASSWORD_SHEET_HEADERS))
+    ws.append([safe_cell(h) for h in PASSWORD_SHEET_HEADERS])
     created = {a.login for a in report.created}
     for a in accounts:
         pw = report.passwords.get(a.login)
         note = "新建账号" if a.login in created else ("密码已重置" if pw else "账号已存在，密码未改动")
         if hub_url:
             note += f"；登录地址 {hub_url}"
-        ws.append([_safe(v) for v in (a.person_id, a.name, a.unit, a.role_label, a.login, pw or "（沿用原密码）", note)])
+        ws.append([safe_cell(v) for v in (a.person_id, a.name, a.unit, a.role_label, a.login, pw or "（沿用原密码）", note)])
     for col, width in zip("ABCDEFG", (14, 10, 20, 8, 14, 14, 40)):
         ws.column_dimensions[col].width = width
     path = Path(path)

@@ -7,7 +7,6 @@ counting it as （名单外）.
 """
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import tempfile
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from ..exam.roster import import_roster, read_roster, roster_path
 from ..project import find_project
+from ..spreadsheet import write_csv
 from .accounts import Account
 from .layout import Layout
 
@@ -31,12 +31,8 @@ def sync_course_roster(source: Path, accounts: list[Account], lay: Layout) -> in
     candidates, _ = read_roster(source)
     with tempfile.TemporaryDirectory() as tmp:
         table = Path(tmp) / "roster.csv"
-        with table.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(["编号", "姓名", "单位", "部门", "岗位"])
-            for c in candidates:
-                if c.id in learners:
-                    w.writerow([learners[c.id].login, c.name, c.unit, c.department, c.post])
+        write_csv(table, ["编号", "姓名", "单位", "部门", "岗位"],
+                  ([learners[c.id].login, c.name, c.unit, c.department, c.post] for c in candidates if c.id in learners))
         project = find_project(lay.course)
         added, errors = import_roster(project, table)
     if errors:

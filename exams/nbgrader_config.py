@@ -43,7 +43,10 @@ c.Autograde.autograde_preprocessors = Autograde.class_traits()["autograde_prepro
     "qingfeng.exam.sanitise.SanitiseCandidateCells"]
 
 # Feedback in Chinese (题号, 得分/满分, 评语), items named as on the paper, never by internal ids.
-import qingfeng  # noqa: E402 (installed with the project; the template ships inside the package)
+# Set on generate_feedback's own exporter class only: formgrader's HTMLExporter keeps its 'formgrade'
+# template with the score boxes (see qingfeng.exam.feedback_html).
+from qingfeng.exam.feedback_html import TEMPLATE_NAME, TEMPLATES_DIR  # noqa: E402
 
-c.HTMLExporter.template_name = "qingfeng_feedback"
-c.HTMLExporter.extra_template_basedirs = [os.path.join(os.path.dirname(qingfeng.__file__), "exam", "templates")]
+c.GenerateFeedback.exporter_class = "qingfeng.exam.feedback_html.FeedbackHTMLExporter"
+c.FeedbackHTMLExporter.template_name = TEMPLATE_NAME
+c.FeedbackHTMLExporter.extra_template_basedirs = [TEMPLATES_DIR]

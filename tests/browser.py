@@ -75,3 +75,27 @@ def jupyterlab(root: Path, tmp: Path, env: dict[str, str] | None = None, args: t
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def run_all(page, ready, attempts: int = 3, timeout: int = 150_000, on_retry=None) -> None:
+    """Restart the kernel and run every cell with the toolbar button, as the notebooks tell learners,
+    until ``ready`` (a Playwright locator) appears.
+
+    Right after a page load the kernel may still be connecting and the click is lost; a person then
+    clicks again, and so does this helper (at most ``attempts`` times).
+    """
+    panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+    for attempt in range(attempts):
+        try:  # the kernel is connected and idle
+            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=120_000, state="attached")
+        except Exception:  # noqa: BLE001 — the click below is tried anyway
+            pass
+        page.locator(f"{panel} [data-command='notebook:restart-run-all']").first.click()
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+        try:
+            ready.wait_for(timeout=timeout)
+            return
+        except Exception:  # noqa: BLE001
+            if on_retry:
+                on_retry(attempt)
+    raise AssertionError(f"运行全部单元格 {attempts} 次都没有完成")

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .browser import browser, jupyterlab
+from .browser import browser, jupyterlab, run_all
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -21,10 +21,8 @@ def test_case_grading_exercise_in_jupyterlab(tmp_path):
         page.goto(f"{base}/lab/tree/{quote(notebook)}?token={token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-mod-idle", timeout=60_000, state="attached")
-        page.locator("[data-command='notebook:restart-run-all']").first.click()  # as the notebook tells learners
-        page.locator(".jp-Dialog .jp-mod-accept").click()
         grader = page.locator(".widget-vbox", has_text="你的研判").first
-        grader.wait_for(timeout=60_000)
+        run_all(page, grader, timeout=60_000)  # restart and run all, as the notebook tells learners
         grader.locator(".widget-dropdown", has_text="主要类别").locator("select").select_option(index=1)
         grader.locator("button", has_text="一级（高）").click()
         grader.locator("button", has_text="红").click()
@@ -136,16 +134,9 @@ def test_essay_marking_notebook_in_jupyterlab(tmp_path):
         page.goto(f"{base}/lab/tree/{quote('grading/简答论述评分.ipynb')}?token={token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-mod-idle", timeout=60_000, state="attached")
-        page.locator(".jp-Notebook .jp-Cell").first.click()
-        for _ in range(2):
-            page.keyboard.press("Shift+Enter")
-            page.wait_for_timeout(300)
         first = page.locator(".widget-vbox", has_text="k00").last
-        try:
-            first.wait_for(timeout=120_000)
-        except Exception:
-            page.screenshot(path=str(SHOTS / "essay-marking-failed.png"), full_page=True)
-            raise
+        run_all(page, first, timeout=120_000,
+                on_retry=lambda attempt: page.screenshot(path=str(SHOTS / f"essay-marking-retry-{attempt}.png"), full_page=True))
         assert "评分建议（仅供参考，不会自动记分）" in first.inner_text()
         first.locator("input[type=checkbox]").nth(0).check()
         first.locator("input[type=checkbox]").nth(2).check()

@@ -18,6 +18,7 @@ from qingfeng.learning import exercises as ex
 from qingfeng.learning.sync import sync_courses
 
 from .browser import browser, jupyterlab
+from .browser import run_all as _run_all
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -29,25 +30,10 @@ ENGLISH_OK = {"PDCA", "Plan", "Do", "Check", "Act", "Ctrl"}
 
 
 def run_all(page) -> None:
-    """The toolbar's restart-and-run-all button, then confirm, as the notebook's first lines say.
-
-    Right after a reload the kernel may still be connecting and the click is lost; then the learner (and this
-    test) simply clicks again.
-    """
+    """Restart and run all until the module's status line shows (tests/browser.py: run_all)."""
     panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-    for attempt in range(3):
-        try:  # the kernel is connected and idle
-            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=120_000, state="attached")
-        except Exception:
-            pass
-        page.locator(f"{panel} [data-command='notebook:restart-run-all']").first.click()
-        page.locator(".jp-Dialog .jp-mod-accept").click()
-        try:
-            page.locator(f"{panel} .qf-status", has_text="项练习，学习用时").wait_for(timeout=150_000)
-            return
-        except Exception:
-            shot(page, f"run-all-retry-{attempt}")
-    raise AssertionError("运行全部单元格三次都没有完成")
+    _run_all(page, page.locator(f"{panel} .qf-status", has_text="项练习，学习用时"),
+             on_retry=lambda attempt: shot(page, f"run-all-retry-{attempt}"))
 
 
 def notebook(page):

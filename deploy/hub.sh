@@ -80,12 +80,14 @@ do_install() {
   install_python
   install_proxy
   chmod -R a+rX "$RUNTIME"
-  local db=()
+  # groups, accounts and the course copy first: PostgreSQL's password file is handed to the examiners'
+  # group, which must exist before postgres.sh starts; prepare is idempotent, so it runs again with the
+  # gradebook's address once the server is up
+  "$RUNTIME/bin/qingfeng" --root "$PROJECT" hub prepare
   if [ -f "$PROJECT/deploy/postgres.sh" ]; then
     start_postgres
-    db=(--db-url "$(pg url)" --password-file "$(pg password-file)")
+    "$RUNTIME/bin/qingfeng" --root "$PROJECT" hub prepare --db-url "$(pg url)" --password-file "$(pg password-file)"
   fi
-  "$RUNTIME/bin/qingfeng" --root "$PROJECT" hub prepare "${db[@]}"
 }
 
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import socket
 import subprocess
@@ -63,7 +64,7 @@ def jupyterlab(root: Path, tmp: Path, env: dict[str, str] | None = None, args: t
             try:
                 urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1)
                 break
-            except OSError:
+            except (OSError, http.client.HTTPException):  # not up yet, or another server answered the free port first
                 time.sleep(0.5)
         else:
             raise RuntimeError("JupyterLab 没有启动：" + (tmp / "jupyterlab.log").read_text()[-2000:])

@@ -174,7 +174,8 @@ def test_the_examiners_source_notebook_is_shown_as_it_is(candidate, tmp_path):
     with jupyterlab(project.root, tmp_path, env) as (base, token), browser() as b:
         page = b.new_page(viewport={"width": 1300, "height": 900})
         page.goto(f"{base}/lab/tree/exams/source/{quote(EXAM)}/{quote(EXAM)}.ipynb?token={token}")
-        page.wait_for_selector(".jp-Notebook .jp-CodeMirrorEditor", timeout=90_000)
+        # code cells' input areas, not CodeMirror's editor node: JupyterLab may create editors lazily
+        page.wait_for_selector(".jp-Notebook .jp-CodeCell .jp-InputArea", timeout=90_000)
         page.wait_for_timeout(1500)
         assert page.locator(".qf-form").count() == 0 and page.locator(".qf-bar").count() == 0
-        assert page.locator(".jp-Notebook .jp-CodeMirrorEditor:visible").count() > 0
+        assert page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea:visible").count() > 0

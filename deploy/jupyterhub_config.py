@@ -69,7 +69,8 @@ c.JupyterHub.load_roles = [
 
 # --- users' servers: one Linux process per person, as that person ---------------------------------
 c.JupyterHub.spawner_class = "localprocess"
-c.Spawner.cmd = [str(lay.runtime / "bin" / "jupyterhub-singleuser")]
+# jupyterhub-singleuser minus a Node.js start (src/qingfeng/hub/singleuser.py); -P: nothing from the home folder
+c.Spawner.cmd = [str(lay.python), "-P", "-m", "qingfeng.hub.singleuser"]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.pre_spawn_hook = pre_spawn_hook    # leaders: no server; others: their role's Jupyter settings

@@ -78,13 +78,19 @@ def test_learners_lose_formgrader_staff_lose_the_assignments_panel_and_all_share
         return set(page), server, (folder / "nbgrader_config.py").read_text()
 
     page, server, nbg = cfg("learner")
-    assert page == {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"}
-    assert server == {"nbgrader.server_extensions.formgrader": False, "nbgrader.server_extensions.course_list": False}
+    assert page == {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list",
+                    "@jupyter-notebook/lab-extension"}
+    # a candidate's server starts only what the exam needs: no Notebook 7 pages, terminal or language-server scan
+    assert server == {"nbgrader.server_extensions.formgrader": False, "nbgrader.server_extensions.course_list": False,
+                      "notebook": False, "notebook_shim": False, "jupyter_server_terminals": False, "jupyter_lsp": False}
+    assert "nbgrader.server_extensions.assignment_list" not in server   # fetch and submit stay
     assert str(lay.exchange) in nbg and "'qingfeng'" in nbg
     page, server, _ = cfg("grader")
-    assert page == {"@jupyter/nbgrader:assignment-list"} and server == {"nbgrader.server_extensions.assignment_list": False}
+    assert page == {"@jupyter/nbgrader:assignment-list"}
+    assert server == {"nbgrader.server_extensions.assignment_list": False, "jupyter_lsp": False}
     page, server, _ = cfg("trainer")
     assert "@jupyter/nbgrader:assignment-list" in page and server["nbgrader.server_extensions.formgrader"] is False
+    assert "jupyter_server_terminals" not in server and "@jupyter-notebook/lab-extension" not in page  # trainers keep both
 
 
 def test_papers_from_outside_the_roster_are_set_aside(tmp_path):

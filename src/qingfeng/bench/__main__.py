@@ -28,6 +28,8 @@ def main() -> None:
                         help="Hub 负载基准依次尝试的并发考生人数，前一档通过才试下一档（默认 50,75,100）")
     parser.add_argument("--hub-ramp", type=float, default=0.0,
                         help="考生在这么多秒内陆续登录（默认 0：全部同时）")
+    parser.add_argument("--hub-every-step", action="store_true",
+                        help="每一档都跑（不论前一档是否通过），用来测出每一档的数字")
     parser.add_argument("--hub-p95", type=float, default=15.0, help="启动服务器 p95 的上限（秒，默认 15）")
     parser.add_argument("--cli-only", action="store_true", help="只测命令行启动时间")
     args = parser.parse_args()
@@ -54,7 +56,8 @@ def main() -> None:
             from .hub_load import run_hub_load
 
             steps = tuple(int(x) for x in args.hub_steps.split(","))
-            print("\n".join(run_hub_load(project, steps=steps, p95_limit=args.hub_p95, ramp=args.hub_ramp).lines()))
+            print("\n".join(run_hub_load(project, steps=steps, p95_limit=args.hub_p95, ramp=args.hub_ramp,
+                                              every_step=args.hub_every_step).lines()))
 
 
 if __name__ == "__main__":

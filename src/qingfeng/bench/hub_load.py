@@ -61,8 +61,16 @@ class HubLoadStep:
     failures: list[str] = field(default_factory=list)
     misfiled: list[str] = field(default_factory=list)
     wall: float = 0.0
+    hub_cpu_s: float | None = None      # the Hub and its proxy during the step, including the spawn hooks they ran
     hub_mark_seconds: float | None = None
     marked: int = 0
+
+    @property
+    def cpu_per_candidate(self) -> float | None:
+        """Everything one candidate cost the machine: their server (and what it ran) + their share of Hub and proxy."""
+        if not self.cpu_s or self.hub_cpu_s is None:
+            return None
+        return statistics.mean(self.cpu_s) + self.hub_cpu_s / self.n
 
     def holds(self, p95_limit: float) -> bool:
         return not self.failures and not self.misfiled and len(self.spawn) == self.n and _pct(self.spawn, 0.95) <= p95_limit
@@ -77,6 +85,10 @@ class HubLoadStep:
                f"    每个个人服务器启动到交卷用的 CPU 时间：" + (f"平均 {statistics.mean(self.cpu_s):.1f} 秒，合计 {sum(self.cpu_s):.0f} 秒"
                                                           f"（全部人数 × 每人 ÷ {os.cpu_count()} 核 ≈ {sum(self.cpu_s) / (os.cpu_count() or 1):.0f} 秒，"
                                                           "是启动时间的下限）" if self.cpu_s else "未测得"),
+               *([f"    Hub 与代理在本轮用的 CPU（含以考生身份同步课程等启动前步骤）：{self.hub_cpu_s:.0f} 秒，每人 {self.hub_cpu_s / self.n:.2f} 秒",
+                  f"    每名考生共耗 CPU {self.cpu_per_candidate:.2f} 秒：{self.n} 人 × {self.cpu_per_candidate:.2f} ÷ {os.cpu_count()} 核"
+                  f" ≈ {self.n * self.cpu_per_candidate / (os.cpu_count() or 1):.0f} 秒，同时到达时最后一人启动时间的下限"]
+                 if self.cpu_per_candidate is not None else []),
                f"    失败 {len(self.failures)} 人次；丢失或错放的试卷 {len(self.misfiled)} 份"]
         out += [f"      {f}" for f in (self.failures + self.misfiled)[:8]]
         if self.hub_mark_seconds is not None:
@@ -120,18 +132,32 @@ def cleanup_accounts() -> None:
             subprocess.run(["groupdel", g.gr_name], capture_output=True)
 
 
+def _stat_cpu(stat: Path) -> float:
+    """CPU seconds (user + system) of one process, with its children that have ended (e.g. a Node.js
+    or ``qingfeng`` it ran and waited for)."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def _cpu_seconds(uid: int) -> float:
-    """CPU time (user + system) the processes of ``uid`` have used so far: what one spawn costs."""
-    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    """CPU time the processes of ``uid`` have used so far: what one user server costs."""
+    total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             if stat.stat().st_uid != uid:
                 continue
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+            total += _stat_cpu(stat)
+        except (OSError, IndexError, ValueError):
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / tick
+    return total
+
+
+def _pid_cpu(pid_file: Path) -> float:
+    """CPU seconds of the process named in ``pid_file`` (0 if it is not running)."""
+    try:
+        return _stat_cpu(Path("/proc") / pid_file.read_text().strip() / "stat")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def _rss_mib(uid: int) -> float:
@@ -243,6 +269,8 @@ def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout
     logins = sorted(x for x in passwords if x.startswith(f"{NAMESPACE}-c"))[:n]
     people = [SimulatedCandidate(dep.base, login, passwords[login]) for login in logins]
     deadline = time.monotonic() + step_timeout
+    hub_pids = [dep.root / "hub" / "jupyterhub.pid", dep.root / "hub" / "proxy.pid"]
+    hub_cpu0 = sum(_pid_cpu(p) for p in hub_pids)
 
     def one(i_c: tuple[int, SimulatedCandidate]) -> tuple[str, float | None, float | None, str | None]:
         i, c = i_c
@@ -262,6 +290,7 @@ def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout
     with ThreadPoolExecutor(max_workers=n) as pool:
         results = list(pool.map(one, enumerate(people)))
     step.wall = time.perf_counter() - t0
+    step.hub_cpu_s = sum(_pid_cpu(p) for p in hub_pids) - hub_cpu0
     for _name, spawn, submit, error in results:
         if spawn is not None:
             step.spawn.append(spawn)
@@ -336,10 +365,11 @@ def _backend_lines(project: Project, dep: _Deployment, exam: str) -> list[str]:
 
 def run_hub_load(project: Project, steps: tuple[int, ...] = (50, 75, 100), p95_limit: float = 15.0,
                  runtime: str | None = None, spawn_timeout: float = 150.0, step_timeout: float = 900.0,
-                 down_steps: int = 3, ramp: float = 0.0, progress=print) -> HubLoadReport:
+                 down_steps: int = 3, ramp: float = 0.0, every_step: bool = False, progress=print) -> HubLoadReport:
     """Step up through ``steps`` while each holds (halving instead when the first one fails, at most
-    ``down_steps`` times); ``ramp`` > 0 spreads the arrivals over that many seconds instead of all at
-    once.  Always removes its accounts, servers and data."""
+    ``down_steps`` times; ``every_step``: run every step whatever the one before did, to measure them);
+    ``ramp`` > 0 spreads the arrivals over that many seconds instead of all at once.  Always removes
+    its accounts, servers and data."""
     if os.geteuid() != 0:
         raise PermissionError("Hub 负载基准需要 root：PAM 登录、以每位考生的身份启动服务器")
     report = HubLoadReport(p95_limit, ramp)
@@ -350,11 +380,11 @@ def run_hub_load(project: Project, steps: tuple[int, ...] = (50, 75, 100), p95_l
         todo = list(steps)
         while todo:
             n = todo.pop(0)
-            progress(f"[Hub 负载] {n} 名考生同时登录、启动、取卷、交卷……")
+            progress(f"[Hub 负载] {n} 名考生{'在 %.0f 秒内陆续' % ramp if ramp else '同时'}登录、启动、取卷、交卷……")
             step = _run_step(dep, passwords, n, spawn_timeout, step_timeout, ramp)
             report.steps.append(step)
             progress("\n".join(step.lines(p95_limit)))
-            if not step.holds(p95_limit):
+            if not step.holds(p95_limit) and not every_step:
                 # the first step already fails: halve (at most `down_steps` times) to find what holds
                 if len(report.steps) <= down_steps and not report.largest_holding and n // 2 >= 1:
                     todo = [n // 2]

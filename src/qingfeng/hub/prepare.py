@@ -25,12 +25,19 @@ from ..project import Project, copy_project
 from .accounts import AccountsError, ensure_groups
 from .layout import COURSE_ID, Layout
 
-__all__ = ["prepare", "check_traversable", "LAB_ONLY_FOR_STAFF", "write_role_config"]
+__all__ = ["prepare", "check_traversable", "LAB_ONLY_FOR_STAFF", "SERVER_NOT_FOR_LEARNERS", "write_role_config"]
 
 # JupyterLab plugins of nbgrader that only examiners may see; learners get the assignment list.
 LAB_ONLY_FOR_STAFF = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                       "@jupyter/nbgrader:course-list")
 SERVER_ONLY_FOR_STAFF = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+# Server extensions a learner's server does not load: each costs start-up CPU, and 100 candidates
+# start at once at an exam (deploy/README.md, 容量规划).  Learners work in /lab only: no Notebook 7
+# pages (/tree, its shim and its "open in Notebook" buttons) and no terminal.
+SERVER_NOT_FOR_LEARNERS = ("notebook", "notebook_shim", "jupyter_server_terminals")
+LAB_NOT_FOR_LEARNERS = ("@jupyter-notebook/lab-extension",)
+# No language server is installed in the Hub's runtime, so jupyter-lsp would only scan for them.
+SERVER_FOR_NOBODY = ("jupyter_lsp",)
 
 
 def check_traversable(path: Path) -> None:
@@ -78,7 +85,12 @@ def write_role_config(layout: Layout, role: str) -> Path:
     (folder / "labconfig").mkdir(parents=True, exist_ok=True)
     staff = role in ("examiner", "grader")
     disabled = [] if staff else list(LAB_ONLY_FOR_STAFF)
-    server_ext = {} if staff else {x: False for x in SERVER_ONLY_FOR_STAFF}
+    server_ext = {x: False for x in SERVER_FOR_NOBODY}
+    if not staff:
+        server_ext.update({x: False for x in SERVER_ONLY_FOR_STAFF})
+    if role == "learner":
+        disabled += LAB_NOT_FOR_LEARNERS
+        server_ext.update({x: False for x in SERVER_NOT_FOR_LEARNERS})
     if role != "learner":  # only learners fetch and submit papers; staff accounts are not candidates
         disabled.append("@jupyter/nbgrader:assignment-list")
         server_ext["nbgrader.server_extensions.assignment_list"] = False

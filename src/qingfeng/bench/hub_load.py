@@ -62,6 +62,7 @@ class HubLoadStep:
     misfiled: list[str] = field(default_factory=list)
     wall: float = 0.0
     hub_cpu_s: float | None = None      # the Hub and its proxy during the step, including the spawn hooks they ran
+    hub_own_cpu_s: float | None = None  # the Hub process alone (one Python thread: it bounds spawns per second)
     hub_mark_seconds: float | None = None
     marked: int = 0
 
@@ -85,7 +86,9 @@ class HubLoadStep:
                f"    每个个人服务器启动到交卷用的 CPU 时间：" + (f"平均 {statistics.mean(self.cpu_s):.1f} 秒，合计 {sum(self.cpu_s):.0f} 秒"
                                                           f"（全部人数 × 每人 ÷ {os.cpu_count()} 核 ≈ {sum(self.cpu_s) / (os.cpu_count() or 1):.0f} 秒，"
                                                           "是启动时间的下限）" if self.cpu_s else "未测得"),
-               *([f"    Hub 与代理在本轮用的 CPU（含以考生身份同步课程等启动前步骤）：{self.hub_cpu_s:.0f} 秒，每人 {self.hub_cpu_s / self.n:.2f} 秒",
+               *([f"    Hub 与代理在本轮用的 CPU（含以考生身份同步课程等启动前步骤）：{self.hub_cpu_s:.0f} 秒，每人 {self.hub_cpu_s / self.n:.2f} 秒"
+                  + (f"；其中 Hub 进程本身（单线程）{self.hub_own_cpu_s:.0f} 秒，每人 {self.hub_own_cpu_s / self.n:.2f} 秒"
+                     if self.hub_own_cpu_s is not None else ""),
                   f"    每名考生共耗 CPU {self.cpu_per_candidate:.2f} 秒：{self.n} 人 × {self.cpu_per_candidate:.2f} ÷ {os.cpu_count()} 核"
                   f" ≈ {self.n * self.cpu_per_candidate / (os.cpu_count() or 1):.0f} 秒，同时到达时最后一人启动时间的下限"]
                  if self.cpu_per_candidate is not None else []),
@@ -132,11 +135,11 @@ def cleanup_accounts() -> None:
             subprocess.run(["groupdel", g.gr_name], capture_output=True)
 
 
-def _stat_cpu(stat: Path) -> float:
-    """CPU seconds (user + system) of one process, with its children that have ended (e.g. a Node.js
-    or ``qingfeng`` it ran and waited for)."""
+def _stat_cpu(stat: Path, children: bool = True) -> float:
+    """CPU seconds (user + system) of one process, with (``children``) those of its children that
+    have ended (e.g. a Node.js or ``qingfeng`` it ran and waited for)."""
     fields = stat.read_text().rsplit(")", 1)[1].split()
-    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return sum(int(f) for f in fields[11:15 if children else 13]) / os.sysconf("SC_CLK_TCK")
 
 
 def _cpu_seconds(uid: int) -> float:
@@ -152,10 +155,10 @@ def _cpu_seconds(uid: int) -> float:
     return total
 
 
-def _pid_cpu(pid_file: Path) -> float:
+def _pid_cpu(pid_file: Path, children: bool = True) -> float:
     """CPU seconds of the process named in ``pid_file`` (0 if it is not running)."""
     try:
-        return _stat_cpu(Path("/proc") / pid_file.read_text().strip() / "stat")
+        return _stat_cpu(Path("/proc") / pid_file.read_text().strip() / "stat", children)
     except (OSError, IndexError, ValueError):
         return 0.0
 
@@ -270,7 +273,7 @@ def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout
     people = [SimulatedCandidate(dep.base, login, passwords[login]) for login in logins]
     deadline = time.monotonic() + step_timeout
     hub_pids = [dep.root / "hub" / "jupyterhub.pid", dep.root / "hub" / "proxy.pid"]
-    hub_cpu0 = sum(_pid_cpu(p) for p in hub_pids)
+    hub_cpu0, hub_own0 = sum(_pid_cpu(p) for p in hub_pids), _pid_cpu(hub_pids[0], children=False)
 
     def one(i_c: tuple[int, SimulatedCandidate]) -> tuple[str, float | None, float | None, str | None]:
         i, c = i_c
@@ -291,6 +294,7 @@ def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout
         results = list(pool.map(one, enumerate(people)))
     step.wall = time.perf_counter() - t0
     step.hub_cpu_s = sum(_pid_cpu(p) for p in hub_pids) - hub_cpu0
+    step.hub_own_cpu_s = _pid_cpu(hub_pids[0], children=False) - hub_own0
     for _name, spawn, submit, error in results:
         if spawn is not None:
             step.spawn.append(spawn)

@@ -12,15 +12,15 @@ examiners' text and is checked by its own tests.)
 """
 from __future__ import annotations
 
-import html
 import itertools
-import json
 import re
 from pathlib import Path
 
 import pytest
 
 from qingfeng.chinese_text import to_simplified
+
+from .learner_text import notebook_texts, rendered_texts
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO.parent / "shared" / "seeds"
@@ -62,11 +62,6 @@ def seed_text() -> str:
     return "\n".join(norm(p.read_text(encoding="utf-8")) for p in sorted(SEEDS_DIR.glob("00[0-4]_*.txt")))
 
 
-def _strip_html(text: str) -> str:
-    text = re.sub(r"<(?:br|/tr|/p|/div|/li|/caption|/h\d)[^>]*>", "\n", text)
-    return html.unescape(re.sub(r"<[^>]+>", "；", text))
-
-
 def _sentence(text: str, start: int, end: int) -> str:
     """The sentence around text[start:end]: up to 。！？ or a paragraph break, whichever is nearer."""
     left = max(text.rfind(ch, 0, start) for ch in ("。", "！", "？", "\n"))
@@ -86,54 +81,6 @@ def attributed_quotes(text: str):
         outside = sentence.replace(m.group(0), "")
         if SEED_REF.search(outside):
             yield span, sentence
-
-
-def notebook_texts():
-    for nb in sorted((REPO / "courses").glob("*.ipynb")):
-        for i, cell in enumerate(json.loads(nb.read_text(encoding="utf-8"))["cells"]):
-            if cell["cell_type"] == "markdown":
-                yield f"{nb.name} 第{i + 1}格", "".join(cell["source"]), ""
-
-
-def rendered_texts(monkeypatch):
-    """What the package renders into the course pages, as plain text."""
-    monkeypatch.chdir(REPO)
-    from qingfeng.cases import load_library
-    from qingfeng.learning import exercises as ex
-    from qingfeng.learning import lessons
-    from qingfeng.learning.citations import plain, remember_titles
-    from qingfeng.risk import EIGHT_STEPS, TEACHING_RULE, Assessment, grade
-
-    for name in ("definitions", "manifestations", "measures", "level_schemes", "level_criteria", "supervision",
-                 "warnings_table", "situations_table", "aftercare", "pdca_table", "stages_table", "yearly_cycle",
-                 "luxi_example", "eight_steps", "methods", "search_layers"):
-        yield f"lessons.{name}()", _strip_html(getattr(lessons, name)().data), ""
-    yield "TEACHING_RULE", TEACHING_RULE, ""
-    scale = (1, 2, 3)
-    seen: set[str] = set()
-    for p, m, l, h, mo, s in itertools.product(scale, scale, scale, scale, scale, (False, True)):
-        text = grade(Assessment(p, m, 2, l, h, 2, moral=mo, sanzhong_yida=s)).explain()
-        for piece in text.split("；"):
-            if piece not in seen:
-                seen.add(piece)
-                yield "评级因素探索器", piece, ""
-    for pool in ("pdca_pool", "stage_pool", "measure_pool", "criteria_pool", "warning_pool"):
-        for t in getattr(ex, pool)():
-            yield f"exercises.{pool}", f"{t.prompt}\n{t.why}", ""
-    for meaning in ("pdca_meaning", "stage_meaning", "measure_meaning", "criteria_meaning", "warning_meaning"):
-        for k, v in getattr(ex, meaning)().items():
-            yield f"exercises.{meaning}", f"{k}：{v}", ""
-    fb = ex.check_step_order([s.name for s in EIGHT_STEPS])
-    yield "exercises.check_step_order", "\n".join(p.message for p in fb.parts), ""
-    project = lessons._project()
-    cases = load_library(project.cases_dir).cases
-    remember_titles(cases)
-    for c in cases:
-        fb = ex.with_case_hints(c, ex.CaseAnswer(), ex.check_case(c, ex.CaseAnswer()))
-        # A word quoted from the published record itself (“围猎”) is the record's, not a seed's.
-        record = "\n".join([c.title, c.post, c.facts, c.disposal])
-        yield f"案例 {c.id} 的反馈", plain("\n".join([*(f"{p.message}\n{p.hint}" for p in fb.parts), fb.footer,
-                                                      c.annotation.reasoning, c.annotation.risk_point])), record
 
 
 def test_the_check_finds_a_paraphrase_and_passes_a_verbatim_quote():

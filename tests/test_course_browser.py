@@ -28,8 +28,9 @@ LAB_ARGS = ("--ServerApp.jpserver_extensions", "qingfeng.learning.lab_extension=
 INTERNAL = re.compile(r"\b(M\d{2}-\d|PG-\d{3}|CCDI-\d{8}|S00\d-\d\d|[A-Z]{2}-[A-Z]{2,3}-\d\d|m0\d\.\w+)\b|src/|\.py\b|\.txt\b"
                       r"|可靠性较低|lessons\.|qingfeng|import ")
 ENGLISH_OK = {"PDCA", "Plan", "Do", "Check", "Act", "Ctrl"}
-# Around the notebook: JupyterLab always shows a file's extension in its tab (“02_风险等级评定.ipynb”).
-CHROME_OK = ENGLISH_OK | {"ipynb"}
+# Around the notebook: JupyterLab always shows a file's extension in its tab (“02_风险等级评定.ipynb”), and
+# its toolbar tooltips name keys as printed on the keyboard (“运行这 1 个单元格并向前移动 (Shift+Enter)”).
+CHROME_OK = ENGLISH_OK | {"ipynb", "Shift", "Enter", "Alt"}
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
@@ -50,11 +51,12 @@ def chrome_text(page) -> str:
             for (const el of document.querySelectorAll(sel)) {
                 if (!seen(el)) continue;
                 out.push(el.innerText);
+                if (sel.startsWith('#jp-main-dock-panel')) continue;  // a tab's tooltip is the file's path and dates
                 for (const t of el.querySelectorAll('[title]')) if (seen(t)) out.push(t.title);
                 if (el.title) out.push(el.title);
             }
         }
-        return out.join('\n');
+        return out.join(String.fromCharCode(10));
     }""" % PANEL)
 
 

@@ -41,6 +41,8 @@ def rendered_texts(monkeypatch):
                  "luxi_example", "eight_steps", "methods", "search_layers"):
         yield f"lessons.{name}()", strip_html(getattr(lessons, name)().data), ""
     yield "TEACHING_RULE", TEACHING_RULE, ""
+    from qingfeng.learning.course_home import original_copy_warning
+    yield "课程原件提示", strip_html(original_copy_warning(REPO / "courses")), ""
     scale = (1, 2, 3)
     seen: set[str] = set()
     for p, m, l, h, mo, s in itertools.product(scale, scale, scale, scale, scale, (False, True)):

@@ -22,3 +22,17 @@ def test_no_internal_id_or_path_in_what_a_learner_reads(monkeypatch):
     assert seen > 200
     assert INTERNAL.search("措施 M18-1") and INTERNAL.search("（转载来源，可靠性较低）")  # the pattern bites
     assert not found, "\n".join(found[:40])
+
+
+# 004 第三篇 names the four PDCA steps in English too (Plan 计划 …); the course shows them as 004 does.
+ENGLISH_OK = {"PDCA", "Plan", "Do", "Check", "Act"}
+
+
+def test_no_english_in_what_the_package_renders(monkeypatch):
+    """Issue #13: learners see Chinese text only (the browser test checks the screens it visits; this checks all)."""
+    found = []
+    for where, text, record in rendered_texts(monkeypatch):
+        words = set(re.findall(r"[A-Za-z]{2,}", text)) - ENGLISH_OK - set(re.findall(r"[A-Za-z]{2,}", record))
+        if words:
+            found.append(f"{where}：{sorted(words)}")
+    assert not found, "\n".join(found[:40])

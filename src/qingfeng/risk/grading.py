@@ -32,6 +32,8 @@ The **teaching level** (the project's rule) is the more serious of the levels
 gives, and 001 第十四条 asks for stricter management the higher the level, so
 taking the more serious one leaves no seed's management requirement unmet.
 Where 000 and 002 differ, the result says so and names both.
+Both verdicts are monotone in every factor, so the teaching level is too: raising a
+factor never makes it lighter (tests/test_grading.py checks every combination).
 
 Discretion and frequency are shown but do not move a level: no seed ties a
 level to them.  000 §九's opening sentence names 可能性、危害性、自由裁量权 and

@@ -1,8 +1,8 @@
 """Everything a learner reads in the course, as plain text: notebooks' markdown and what the package renders.
 
 Shared by the tests that hold that text to the issue #13 rules (tests/test_seed_quotes.py, tests/test_learner_text.py).
-Each item is (where, text, record): record is a case's published text (title, post, facts, disposal) when the
-text is that case's feedback, else "".
+Each item is (where, text, record): record is a case's published text (title, post, facts, disposal and the
+excerpt of the record it was built from) when the text is that case's feedback, else "".
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ def rendered_texts(monkeypatch):
     """What the package renders into the course pages, as plain text."""
     monkeypatch.chdir(REPO)
     from qingfeng.cases import load_library
+    from qingfeng.chinese_text import to_simplified
     from qingfeng.learning import exercises as ex
     from qingfeng.learning import lessons
     from qingfeng.learning.citations import plain, remember_titles
@@ -59,12 +60,16 @@ def rendered_texts(monkeypatch):
             yield f"exercises.{meaning}", f"{k}：{v}", ""
     fb = ex.check_step_order([s.name for s in EIGHT_STEPS])
     yield "exercises.check_step_order", "\n".join(p.message for p in fb.parts), ""
+    # The published record each case was built from (/work/shared/cases), where it is beside the repository.
+    records = REPO.parent / "shared" / "cases" / "records.jsonl"
+    excerpts = ({r["id"]: to_simplified(r.get("source_excerpt", "")) for r in map(json.loads, records.read_text(
+        encoding="utf-8").splitlines())} if records.is_file() else {})
     project = lessons._project()
     cases = load_library(project.cases_dir).cases
     remember_titles(cases)
     for c in cases:
         fb = ex.with_case_hints(c, ex.CaseAnswer(), ex.check_case(c, ex.CaseAnswer()))
         # A word quoted from the published record itself (“围猎”) is the record's, not a seed's.
-        record = "\n".join([c.title, c.post, c.facts, c.disposal])
+        record = "\n".join([c.title, c.post, c.facts, c.disposal, excerpts.get(c.source.record, "")])
         yield f"案例 {c.id} 的反馈", plain("\n".join([*(f"{p.message}\n{p.hint}" for p in fb.parts), fb.footer,
                                                       c.annotation.reasoning, c.annotation.risk_point])), record

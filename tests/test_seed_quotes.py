@@ -39,12 +39,14 @@ _PUNCT = str.maketrans("，；：（）！？、．〔〕【】", ",;:()!?,.()[]
 
 
 def norm(text: str) -> str:
-    """Whitespace, punctuation width and quotation marks (“三重一大” quoted inside a quote is ‘三重一大’) aside."""
-    return re.sub(r"\s+", "", to_simplified(text).translate(_PUNCT))
+    """Whitespace, punctuation width and quotation marks (“三重一大” quoted inside a quote is ‘三重一大’) aside;
+    004's variant 臵 (處臵) read as 置."""
+    return re.sub(r"\s+", "", to_simplified(text).translate(_PUNCT)).replace("臵", "置")
 
 
 def verbatim(span: str, seeds: str) -> bool:
     """The span is in the seeds; a quote cut with …… must have each piece there, in order, in one seed."""
+    span = span.rstrip("。")  # a quoted clause ends with 。 where the seed's sentence goes on
     pieces = [norm(p) for p in re.split(r"…+|\.{3,}", span) if norm(p)]
     for text in seeds.split("\n"):
         at = 0

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
+from qingfeng.candidate_extension import install
 from qingfeng.learning import exercises as ex
 from qingfeng.learning.sync import sync_courses
 
@@ -27,6 +28,45 @@ LAB_ARGS = ("--ServerApp.jpserver_extensions", "qingfeng.learning.lab_extension=
 INTERNAL = re.compile(r"\b(M\d{2}-\d|PG-\d{3}|CCDI-\d{8}|S00\d-\d\d|[A-Z]{2}-[A-Z]{2,3}-\d\d|m0\d\.\w+)\b|src/|\.py\b|\.txt\b"
                       r"|可靠性较低|lessons\.|qingfeng|import ")
 ENGLISH_OK = {"PDCA", "Plan", "Do", "Check", "Act", "Ctrl"}
+# Around the notebook: JupyterLab always shows a file's extension in its tab (“02_风险等级评定.ipynb”), and
+# its toolbar tooltips name keys as printed on the keyboard (“运行这 1 个单元格并向前移动 (Shift+Enter)”).
+CHROME_OK = ENGLISH_OK | {"ipynb", "Shift", "Enter", "Alt"}
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
+def lab_env(tmp_path) -> dict[str, str]:
+    """The qingfeng extension linked into a prefix as `make run`'s install step does (not a candidate image)."""
+    prefix = tmp_path / "prefix"
+    install(prefix)
+    return {"JUPYTER_PATH": str(prefix / "share" / "jupyter"), "JUPYTER_CONFIG_PATH": str(prefix / "etc" / "jupyter")}
+
+
+def chrome_text(page) -> str:
+    """What the learner reads around a module: menu bar, the notebook's toolbar, side-bar tabs, tab bar, status bar."""
+    return page.evaluate("""() => {
+        const seen = el => el && el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden';
+        const out = [];
+        for (const sel of ['#jp-menu-panel .lm-MenuBar-item', '%s .jp-NotebookPanel-toolbar > *',
+                           '.jp-SideBar .lm-TabBar-tab', '#jp-main-dock-panel .lm-TabBar-tab', '#jp-main-statusbar']) {
+            for (const el of document.querySelectorAll(sel)) {
+                if (!seen(el)) continue;
+                out.push(el.innerText);
+                if (sel.startsWith('#jp-main-dock-panel')) continue;  // a tab's tooltip is the file's path and dates
+                for (const t of el.querySelectorAll('[title]')) if (seen(t)) out.push(t.title);
+                if (el.title) out.push(el.title);
+            }
+        }
+        return out.join(String.fromCharCode(10));
+    }""" % PANEL)
+
+
+def check_chrome(page, name: str) -> None:
+    """No English around a course module: nbgrader's instructor tools, cell type, kernel name, status bar hidden."""
+    text = chrome_text(page)
+    words = set(re.findall(r"[A-Za-z]{2,}", text)) - CHROME_OK
+    assert not words, (name, words)
+    assert page.locator("#jp-menu-panel .lm-MenuBar-item", has_text="Nbgrader").count() == 0, name
+    assert page.locator(f"{PANEL} .jp-NotebookPanel-toolbar [data-command='notebook:restart-run-all']").first.is_visible()
 
 
 def run_all(page) -> None:
@@ -48,6 +88,7 @@ def check_clean(page, name: str) -> str:
     words = set(re.findall(r"[A-Za-z]{2,}", text)) - ENGLISH_OK
     assert not words, (name, words)
     assert nb.locator(".jp-CodeCell .jp-InputArea:visible, .jp-InputPlaceholder:visible").count() == 0, name
+    check_chrome(page, name)
     return text
 
 
@@ -71,7 +112,8 @@ def test_a_learner_completes_modules_02_and_06_and_finds_them_again(tmp_path):
     SHOTS.mkdir(exist_ok=True)
     dest = tmp_path / "清风课程"
     sync_courses(REPO / "courses", dest, REPO)
-    env = {"QINGFENG_PROGRESS": str(tmp_path / "progress.sqlite"), "QINGFENG_CERT_KEY_FILE": str(tmp_path / "cert.key")}
+    env = {"QINGFENG_PROGRESS": str(tmp_path / "progress.sqlite"), "QINGFENG_CERT_KEY_FILE": str(tmp_path / "cert.key"),
+           **lab_env(tmp_path)}
     criteria = {t.prompt: t.answer for t in ex.criteria_pool()}
     originals = {p.name: p.read_bytes() for p in (REPO / "courses").glob("*.ipynb")}
     with jupyterlab(dest, tmp_path, env, LAB_ARGS) as (base, token), browser() as b:
@@ -184,6 +226,18 @@ def test_a_learner_completes_modules_02_and_06_and_finds_them_again(tmp_path):
         assert "未开始" in rows["第一单元　五类廉政风险"]
         shot(page, "home")
         check_clean(page, "home")
+        # --- the examiner's tools come back on any other tab: Formgrader stays one menu away -------------
+        page.locator(".jp-FileBrowser [data-command='launcher:create']").first.click()
+        page.locator(".jp-Launcher").first.wait_for()
+        page.locator("#jp-menu-panel .lm-MenuBar-item", has_text="Nbgrader").click()
+        page.locator(".lm-Menu-item", has_text="Formgrader").first.wait_for()
+        assert page.locator("#jp-main-statusbar").is_visible()
+        assert page.locator(".jp-SideBar .lm-TabBar-tab[data-id='nbgrader-create_assignemnt']").is_visible()
+        shot(page, "launcher-examiner-tools")
+        page.keyboard.press("Escape")
+        page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text="00_课程首页").click()
+        page.locator("#jp-menu-panel .lm-MenuBar-item", has_text="Nbgrader").wait_for(state="detached")
+        check_chrome(page, "home again")
     assert {p.name: p.read_bytes() for p in (REPO / "courses").glob("*.ipynb")} == originals  # the originals untouched
 
 
@@ -191,7 +245,7 @@ def test_the_eight_steps_are_ordered_by_dragging_at_1280x720(tmp_path):
     SHOTS.mkdir(exist_ok=True)
     dest = tmp_path / "清风课程"
     sync_courses(REPO / "courses", dest, REPO)
-    env = {"QINGFENG_PROGRESS": str(tmp_path / "progress.sqlite")}
+    env = {"QINGFENG_PROGRESS": str(tmp_path / "progress.sqlite"), **lab_env(tmp_path)}
     steps = [s.name for s in ex.EIGHT_STEPS]
     with jupyterlab(dest, tmp_path, env, LAB_ARGS) as (base, token), browser() as b:
         page = b.new_page(viewport={"width": 1280, "height": 720})

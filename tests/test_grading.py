@@ -13,22 +13,47 @@ def A(power="中", money="中", discretion="中", likelihood="中", harm="中", 
                                         harm=harm, frequency=frequency, sanzhong_yida=sanzhong_yida))
 
 
-def test_every_combination_grades_and_more_power_moral_problems_or_sanzhong_yida_never_lower_it():
-    """Per-seed rules are tested in test_seed_verdicts.py.  Here: every input grades, and the factors that
-    000 §九 (power, 思想道德) and 002 (三重一大) name as sufficient for a level never lower the teaching level.
-
-    Likelihood and harm are not checked: 002 reads them as one “或者” part of each level, and a point that
-    fully fits 002's 二级 wording is 二级 even when a lower harm left it tied between levels (see grading.py)."""
+def test_every_combination_grades_and_raising_any_factor_never_lowers_a_level():
+    """Property over all 3^7 × 2 inputs: raising one factor (or ticking 三重一大) never makes the teaching
+    level, 000's verdict or 002's verdict lighter.  000 §九(一)–(三) and 002 二、第二阶段 each list heavier
+    wording for the heavier level; 002 says nothing of points that fit no level fully, and reading each
+    level's wording as a ceiling keeps its verdict monotone (grading.py).  Level 1 is the most serious."""
     scale = (1, 2, 3)
-    for p, m, d, l, h, f, mo, s in itertools.product(scale, scale, scale, scale, scale, scale, scale, (False, True)):
-        r = grade(Assessment(p, m, d, l, h, f, moral=mo, sanzhong_yida=s))
-        assert r.explain().startswith("教学等级") and r.sources
-        if p < 3:  # 1 is the most serious level: raising a factor never gives a larger level number
-            assert grade(Assessment(p + 1, m, d, l, h, f, moral=mo, sanzhong_yida=s)).level <= r.level
-        if mo < 3:
-            assert grade(Assessment(p, m, d, l, h, f, moral=mo + 1, sanzhong_yida=s)).level <= r.level
+    names = ("power", "money", "discretion", "likelihood", "harm", "frequency", "moral")
+    table = {}
+    for values in itertools.product(scale, repeat=7):
+        for s in (False, True):
+            r = grade(Assessment(*values[:6], moral=values[6], sanzhong_yida=s))
+            assert r.explain().startswith("教学等级") and r.sources
+            table[values, s] = (r.level, r.verdict("000").level, r.verdict("002").level)
+    assert len(table) == 3 ** 7 * 2
+    for (values, s), levels in table.items():
+        for i, name in enumerate(names):
+            if values[i] < 3:
+                up = values[:i] + (values[i] + 1,) + values[i + 1:]
+                higher = table[up, s]
+                assert all(h <= lv for h, lv in zip(higher, levels)), (dict(zip(names, values)), name, levels, higher)
         if not s:
-            assert grade(Assessment(p, m, d, l, h, f, moral=mo, sanzhong_yida=True)).level <= r.level
+            assert all(h <= lv for h, lv in zip(table[values, True], levels)), (values, "sanzhong_yida")
+
+
+def test_harm_rising_from_low_to_middle_no_longer_lowers_the_level():
+    """The case tests/test_grading.py used to excuse: 人财物中、可能性高.  With 危害中 the point fully fits 002
+    二级 (“不直接行使人、财、物的支配权” … “发生机率较高,或者一旦发生可能造成较为严重后果”, 002 二、第二阶段), so 二级;
+    with 危害低 it fits no level fully and must not be heavier than that: it is 二级 too, not 一级."""
+    low = grade(A(power="低", money="中", likelihood="高", harm="低"))
+    mid = grade(A(power="低", money="中", likelihood="高", harm="中"))
+    assert mid.verdict("002").fit == "完全符合" and mid.verdict("002").level.tier == "二级"
+    assert low.verdict("002").fit == "部分符合" and low.verdict("002").level.tier == "二级"
+    assert low.level == mid.level
+    assert "不超出二级标准" in low.verdict("002").summary
+
+
+def test_a_point_exceeding_level_two_wording_is_002_level_one():
+    """002 二级 is 不直接行使人、财、物的支配权: a point with 较大的人财物管理权 but no 三重一大 exceeds it, so 一级."""
+    r = grade(A(power="低", money="高", likelihood="低", harm="低"))
+    v = r.verdict("002")
+    assert v.level.tier == "一级" and v.fit == "部分符合" and "超出了二级标准" in v.summary
 
 
 @pytest.mark.parametrize("value,expected", [("高", 3), ("中", 2), ("低", 1), ("较高", 2), (" 大 ", 3), ("1", 1), (2, 2)])

@@ -139,3 +139,14 @@ def test_quoted_wording_in_verdicts_is_verbatim_from_the_seed():
                     seen += 1
                     assert q in texts[v.seed_key], (v.seed_key, q)
     assert seen >= 10
+
+
+def test_pg034_teachers_without_money_power_are_level_two_not_one():
+    """PG-034 (教辅回扣): 人财物低、可能性高、受政务处分.  002 二级 wording “发生机率较高,或者一旦发生可能造成较为
+    严重后果,有可能违反党纪政纪和相关法规,受到党纪政纪处分” is not exceeded; 三级's “基本不涉及人、财、物的支配权”
+    fits but 机率高/政务处分 exceed it; 000 §九(二) 思想道德方面比较突出 is 二级.  The old tie rule gave 一级."""
+    lib = load_library(REPO / "risk_case_library" / "cases")
+    r = lib.by_id("PG-034").annotation.graded()
+    assert r.verdict("002").level == Level.TWO and r.verdict("002").fit == "部分符合"
+    assert r.verdict("000").level == Level.TWO and r.level == Level.TWO and r.agree
+    assert lib.by_id("PG-034").annotation.level == "二级"

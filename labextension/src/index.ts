@@ -22,6 +22,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
 import { REGIONS } from './form';
 import { CandidatePaper } from './paper';
+import { activateCourseView } from './course_view';
 
 /** A released paper: qingfeng metadata, and no solution, hidden-test or mark-scheme region anywhere. */
 function isCandidatePaper(panel: NotebookPanel): boolean {
@@ -44,6 +45,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [INotebookTracker],
   activate: (app: JupyterFrontEnd, tracker: INotebookTracker) => {
+    activateCourseView(app, tracker); // course modules: no English instructor tools (course_view.ts)
     tracker.widgetAdded.connect((_, panel) => {
       void panel.context.ready.then(() => {
         if (isCandidatePaper(panel)) {

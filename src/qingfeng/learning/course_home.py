@@ -33,7 +33,7 @@ def original_copy_warning(cwd: Path | None = None) -> str:
     here = Path(cwd or Path.cwd()).resolve()
     if (here.parent / "qingfeng.toml").is_file() and here.name == "courses":
         return ("<div style='border:2px solid #b26b00;padding:6px;margin:6px 0'><b>这是课程原件，不是你的学习副本。</b>"
-                "请从左侧文件栏的“我的课程”文件夹打开课程（由 make run 或登录时自动准备），你的作答和进度都保存在那里。</div>")
+                "请从左侧文件栏的“我的课程”文件夹打开课程（启动课程或每次登录时自动准备），你的作答和进度都保存在那里。</div>")
     return ""
 
 

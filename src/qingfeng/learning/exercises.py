@@ -175,7 +175,7 @@ class PlacementTask:
 
 
 def pdca_pool() -> list[PlacementTask]:
-    pool = [PlacementTask(a, p.name, f"{p.source}把“{a}”列在{p.name}（{p.english}）环节，这一环节包括：{'；'.join(p.activities)}。")
+    pool = [PlacementTask(a, p.name, f"据{p.source}，{a}属于{p.name}（{p.english}）环节，这一环节包括：{'；'.join(p.activities)}。")
             for p in PDCA for a in p.activities]
     names = {p.key: p.name for p in PDCA}
     pool += [PlacementTask(f"芦溪县：{item}", names[key], f"芦溪县在{names[key]}环节{title}，做法包括：{'；'.join(items)}（{src}）。")

@@ -14,8 +14,15 @@ grader does not blend them.  Each seed gets a verdict of its own:
   发生机率较低 or 一般违规违纪 (内部追责、通报批评、诫勉、提醒谈话).  “或者” joins
   likelihood and consequence, so either meets that part.  三重一大 is direct
   人财物 power, so a point involving it cannot meet 二级/三级's 人财物 wording.
-  A level whose every part is met is 002's level (完全符合); if none is, the
-  level meeting most parts (a tie going to the more serious) — 部分符合.
+  A level whose every part is met is 002's level (完全符合).  If none is
+  (部分符合), each level's wording is read as a ceiling: 002's level is the
+  lightest level none of whose parts the point exceeds (二级: no 三重一大,
+  人财物 at most 中, likelihood or consequence at most 中; 三级 the same at 低);
+  a point exceeding 二级's is 一级.  Every full fit reads the same this way, and
+  raising any factor never lowers the level.  (The earlier reading, "the level
+  meeting most parts, a tie going to the more serious", gave 一级 to
+  人财物中/机率高/后果低 but 二级 once 后果 rose to 中 — a level falling as harm
+  rose, which no seed wording asks for.)
 * **001 第十四条** — 高/中/低 by 权力的重要程度、自由裁量权的大小、腐败现象发生的
   概率及危害程度, with no thresholds, 经单位领导班子集体审定: it gives no level
   of its own; the verdict lists the four factors for that collective judgement.
@@ -25,6 +32,8 @@ The **teaching level** (the project's rule) is the more serious of the levels
 gives, and 001 第十四条 asks for stricter management the higher the level, so
 taking the more serious one leaves no seed's management requirement unmet.
 Where 000 and 002 differ, the result says so and names both.
+Both verdicts are monotone in every factor, so the teaching level is too: raising a
+factor never makes it lighter (tests/test_grading.py checks every combination).
 
 Discretion and frequency are shown but do not move a level: no seed ties a
 level to them.  000 §九's opening sentence names 可能性、危害性、自由裁量权 and
@@ -61,7 +70,9 @@ FACTOR_LABELS: dict[str, str] = {
 _OPTIONAL = {"sanzhong_yida": False, "moral": 1}
 
 TEACHING_RULE = ("教学等级取 000 与 002 两套标准中较重的一级：不低于任何一份文件明文标准给出的等级；"
-                 "001 第十四条要求级别越高、管理措施越严格有力，取较重者，任何一份文件要求的管理都不落空。")
+                 "001 第十四条要求级别越高、管理措施越严格有力，取较重者，任何一份文件要求的管理都不落空。"
+                 "002 没有哪一级的各项全部符合时，取本例各项都不超出其标准所写范围的最轻一级"
+                 "（超出二级标准的读为一级），所以任何一项因素升高，等级都不会降低。")
 
 
 def parse_rating(value: object, label: str = "因素") -> Rating:
@@ -247,14 +258,24 @@ def _verdict_002(a: Assessment) -> SeedVerdict:
         level, fit = full[0], "完全符合"
         summary = f"002 各项都符合{level.tier}标准（{_describe_002(level, a)}）"
     else:
-        best = max(sum(m) for m in parts.values())
-        level = min(lv for lv, met in parts.items() if sum(met) == best)  # a tie goes to the more serious level
+        # Each level's wording read as a ceiling: the lightest level none of whose parts the point exceeds.
+        # Monotone in every factor, and the same as the wording wherever a level fits fully.
+        ceiling = {lv: (not a.sanzhong_yida, p_money >= lv, max(p_likely, p_harm) >= lv)
+                   for lv in (Level.THREE, Level.TWO)}
+        level = next((lv for lv, within in ceiling.items() if all(within)), Level.ONE)
         fit = "部分符合"
         counts = "，".join(f"{lv.tier}符合 {sum(m)}/{len(m)} 项" for lv, m in parts.items())
-        summary = (f"002 没有哪一级的各项全部符合（{counts}），按符合项最多的一级读为{level.tier}"
-                   f"{'（并列时取较重的一级）' if sum(sum(m) == best for m in parts.values()) > 1 else ''}；"
-                   f"本例：{_describe_002(None, a)}")
+        lighter = Level(level + 1) if level < Level.THREE else None
+        over = ("、".join(name for name, ok in zip(_002_PARTS, ceiling[lighter]) if not ok)
+                if lighter is not None else "")
+        why = (f"本例各项都不超出{level.tier}标准所写的范围" + (f"，而{over}超出了{lighter.tier}标准" if over else "")
+               if level != Level.ONE else f"本例{over}超出了二级标准所写的范围")
+        summary = (f"002 没有哪一级的各项全部符合（{counts}）；{why}，读为{level.tier}"
+                   f"（取不超出其范围的最轻一级，任何一项升高都不会使等级降低）；本例：{_describe_002(None, a)}")
     return SeedVerdict("002", level, fit, prongs, cite("002", "二、第二阶段 2.排查廉政风险 一/二/三级风险评定标准"), summary)
+
+
+_002_PARTS = ("涉及“三重一大”", "人财物支配权", "发生机率与一旦发生的后果")
 
 
 def _describe_002(level: Level | None, a: Assessment) -> str:

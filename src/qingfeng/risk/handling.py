@@ -52,12 +52,12 @@ def judge_warning(sit: Situation | str, case_level: Level | str, said: Level | s
     if rx.warning is None:
         ok = given == NO_WARNING
         lead = "正确。" if ok else ("没有选择。" if not given else f"不应发{w.name if w else given}。")
-        msg = f"本案属于“{sit.name}”（{'、'.join(map(str, sit.source))}）：{sit.meaning}，{sit.response}。"
+        msg = f"本案属于{sit.name}这一情形（{'、'.join(map(str, sit.source))}）：{sit.meaning}，{sit.response}。"
     else:
         ok = w == rx.warning
         lead = "正确。" if ok else ("没有选择预警颜色。" if not given else
                                   "苗头性问题要预警，不能不预警。" if given == NO_WARNING else f"不是{w.name if w else given}。")
-        msg = (f"本案属于“{sit.name}”：{sit.meaning}。清新区办法第二十八条按风险等级由低到高发黄、橙、红色预警，"
+        msg = (f"本案属于{sit.name}这一情形：{sit.meaning}。清新区办法第二十八条按风险等级由低到高发黄、橙、红色预警，"
                f"{basis_txt}，应发{rx.warning.name}（{rx.warning.notice}）。")
     hint = "" if ok else ("还没有选择。" if not given else
                           "先判断情形：是排查出的风险点（001 第十四条），苗头性、倾向性问题（第二十六条），还是已构成违纪违法"

@@ -51,7 +51,7 @@ def test_without_a_recorded_start_the_clock_starts_now():
     w = window()
     s = w.status(bj(2026, 12, 10, 9, 30))
     assert s.remaining_seconds == 90 * 60 and s.deadline == bj(2026, 12, 10, 11, 0)
-    assert w.deadline(None) == w.closes  # marking with no record: the closing time
+    assert w.deadline(None) == bj(2026, 12, 10, 10, 30)  # marking with no record: the earliest deadline anyone had
 
 
 def test_across_midnight():

@@ -100,9 +100,13 @@ class SittingWindow:
 
     # -- the candidate's clock -------------------------------------------------------------
     def deadline(self, start: dt.datetime | None) -> dt.datetime:
-        """This candidate's deadline: start (never before opening) + duration, but no later than closing."""
+        """This candidate's deadline: start (never before opening) + duration, but no later than closing.
+
+        No recorded start (the record was deleted, or the paper was never opened in JupyterLab): the
+        earliest deadline anyone had, opening + duration — deleting the record never buys time.
+        """
         if start is None:
-            return self.closes
+            return min(self.opens + dt.timedelta(minutes=self.duration_minutes), self.closes)
         begun = max(_aware(start), self.opens)
         return min(begun + dt.timedelta(minutes=self.duration_minutes), self.closes)
 

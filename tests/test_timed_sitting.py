@@ -1,15 +1,15 @@
 """A timed A/B sitting through the real CLI: schedule (and its refusals), release, mark under each late policy, export, stats.
 
-Six candidates on a 90-minute paper open 09:00–11:30 (北京时间), numbers worked by hand:
+Six candidates on a 90-minute paper open 09:00–11:30 (北京时间), 60 s grace, numbers worked by hand:
 
 ====  ==  ===========  ===========  ==================  =================
 编号  卷  started      own deadline submitted           late (started min)
 ====  ==  ===========  ===========  ==================  =================
-c01   A   09:00        10:30        10:20:00            0
+c01   A   09:00        10:30        10:30:40            0 (within the 60 s grace)
 c02   B   09:30        11:00        11:00:00            0 (exactly on time)
 c03   A   09:20        10:50        10:57:30            8
 c04   B   10:30        11:30 (cap)  11:31:05            2
-c05   A   (no record)  10:30        10:30:30            1 (no record: the earliest deadline)
+c05   A   (no record)  10:30        10:31:30            2 (no record: the earliest deadline)
 c06   B   09:05        10:35        10:00:00            0
 ====  ==  ===========  ===========  ==================  =================
 """
@@ -42,8 +42,8 @@ PEOPLE = [("c01", "张三", "区交通局"), ("c02", "李四", "区交通局"), 
           ("c04", "赵六", "区教育局"), ("c05", "钱七", "区卫生局"), ("c06", "孙八", "区卫生局")]
 DAY = (2026, 11, 20)
 STARTS = {"c01": (9, 0, 0), "c02": (9, 30, 0), "c03": (9, 20, 0), "c04": (10, 30, 0), "c06": (9, 5, 0)}
-SUBMITTED = {"c01": (10, 20, 0), "c02": (11, 0, 0), "c03": (10, 57, 30), "c04": (11, 31, 5), "c05": (10, 30, 30), "c06": (10, 0, 0)}
-LATE_MINUTES = {"c01": 0, "c02": 0, "c03": 8, "c04": 2, "c05": 1, "c06": 0}
+SUBMITTED = {"c01": (10, 30, 40), "c02": (11, 0, 0), "c03": (10, 57, 30), "c04": (11, 31, 5), "c05": (10, 31, 30), "c06": (10, 0, 0)}
+LATE_MINUTES = {"c01": 0, "c02": 0, "c03": 8, "c04": 2, "c05": 2, "c06": 0}
 WINDOW = ["--opens", "2026-11-20 09:00", "--duration", "90", "--closes", "2026-11-20 11:30"]
 
 
@@ -155,7 +155,7 @@ def test_marking_under_each_late_policy(sitting, tmp_path):
 
     # refuse: c03, c04, c05 not counted
     out = run(root, "mark", EXAM).output
-    assert "计时考试 2026-t1-a" in out and "迟交未计分：考生 c03 迟交 8 分钟" in out and "迟交未计分：考生 c05 迟交 1 分钟" in out
+    assert "计时考试 2026-t1-a" in out and "迟交未计分：考生 c03 迟交 8 分钟" in out and "迟交未计分：考生 c05 迟交 2 分钟" in out
     assert "迟交未计分：考生 c04 迟交 2 分钟" in out and "迟交未计分：考生 c01" not in out and "c02 迟交" not in out
     gb = _gradebook(project, s)
     assert gb["c03"][1] == pytest.approx(raw["c03"]) and gb["c01"][1] is None and gb["c02"][1] is None  # nbgrader "zero"
@@ -182,14 +182,14 @@ def test_marking_under_each_late_policy(sitting, tmp_path):
     rows = _export(project, tmp_path)
     assert rows["c03"]["是否迟交"] == "是" and rows["c03"]["总分"] == pytest.approx(raw["c03"]) and rows["c03"]["扣分"] is None
 
-    # deduct 0.5 per started minute: c03 −4, c04 −1, c05 −0.5
+    # deduct 0.5 per started minute: c03 −4, c04 −1, c05 −1
     run(root, "exam", "schedule", EXAM, *WINDOW, "--late", "deduct", "--deduct-per-minute", "0.5", "--force")
     out = run(root, "mark", EXAM).output
-    assert "迟交扣分 4 分：考生 c03 迟交 8 分钟" in out and "迟交扣分 0.5 分：考生 c05 迟交 1 分钟" in out
+    assert "迟交扣分 4 分：考生 c03 迟交 8 分钟" in out and "迟交扣分 1 分：考生 c05 迟交 2 分钟" in out
     gb = _gradebook(project, s)
-    assert gb["c03"][1] == 4.0 and gb["c04"][1] == 1.0 and gb["c05"][1] == 0.5 and gb["c01"][1] is None
+    assert gb["c03"][1] == 4.0 and gb["c04"][1] == 1.0 and gb["c05"][1] == 1.0 and gb["c01"][1] is None
     rows = _export(project, tmp_path)
-    for sid, cut in (("c03", 4.0), ("c04", 1.0), ("c05", 0.5)):
+    for sid, cut in (("c03", 4.0), ("c04", 1.0), ("c05", 1.0)):
         assert rows[sid]["是否迟交"] == "是（已扣分）" and rows[sid]["扣分"] == cut
         assert rows[sid]["总分"] == pytest.approx(raw[sid] - cut)
     assert rows["c06"]["扣分"] is None and rows["c06"]["总分"] == pytest.approx(raw["c06"])
@@ -212,5 +212,5 @@ def test_nbgrader_autograde_with_the_late_penalty_plugin_gives_the_same_penaltie
     log = course.nbgrader_autograde(project, vid)
     assert "Late submission penalty" in log
     gb = _gradebook(project, s)
-    assert gb["c03"][1] == 4.0 and gb["c05"][1] == 0.5 and gb["c01"][1] is None  # c01, c03, c05 sit A
+    assert gb["c03"][1] == 4.0 and gb["c05"][1] == 1.0 and gb["c01"][1] is None  # c01, c03, c05 sit A
     assert gb["c03"][0].startswith("1969-12-31 23:20")

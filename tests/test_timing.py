@@ -14,8 +14,8 @@ def bj(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=SHANGHAI)
 
 
-def window(late="refuse", per_minute=0.0, opens=bj(2026, 12, 10, 9, 0), closes=bj(2026, 12, 10, 11, 30), minutes=90):
-    return SittingWindow("2026-q4-a", opens, closes, minutes, late, per_minute)
+def window(late="refuse", per_minute=0.0, opens=bj(2026, 12, 10, 9, 0), closes=bj(2026, 12, 10, 11, 30), minutes=90, grace=0):
+    return SittingWindow("2026-q4-a", opens, closes, minutes, late, per_minute, grace)
 
 
 def test_before_opening_says_when_it_opens():
@@ -73,7 +73,7 @@ def test_times_in_other_zones_are_the_same_instant():
 
 def test_per_variant_windows_are_independent():
     a = window()
-    b = SittingWindow("2026-q4-b", a.opens, a.closes, 60, "flag")
+    b = SittingWindow("2026-q4-b", a.opens, a.closes, 60, "flag", grace_seconds=0)
     start = bj(2026, 12, 10, 9, 0)
     assert a.deadline(start) == bj(2026, 12, 10, 10, 30) and b.deadline(start) == bj(2026, 12, 10, 10, 0)
     at = bj(2026, 12, 10, 10, 15)
@@ -84,6 +84,16 @@ def test_per_variant_windows_are_independent():
 def test_started_minutes_late(seconds, minutes):
     late = window("flag").lateness_by_seconds(seconds)
     assert late.minutes_late == minutes and late.late == (minutes > 0) and late.counted
+
+
+def test_the_grace_after_the_deadline():
+    w = window("flag", grace=60)
+    assert not w.lateness_by_seconds(60).late  # the automatic submission a moment after zero
+    late = w.lateness_by_seconds(61)
+    assert late.late and late.minutes_late == 2  # counted from the deadline itself, not from the end of the grace
+    assert SittingWindow("x", bj(2026, 12, 10, 9, 0), bj(2026, 12, 10, 11, 0), 90).grace_seconds == 60
+    with pytest.raises(ValueError, match="交卷宽限"):
+        window(grace=601)
 
 
 def test_refuse_flag_deduct():
@@ -125,6 +135,7 @@ def test_the_gradebook_round_trip_gives_the_same_lateness():
     (dict(late="maybe"), "迟交处理“maybe”不认识"),
     (dict(late="deduct"), "--deduct-per-minute"),
     (dict(late="flag", per_minute=1.0), "只有迟交处理为 deduct 时才扣分"),
+    (dict(grace=-1), "交卷宽限 -1 秒不合适"),
 ])
 def test_bad_windows_are_refused_in_chinese(kwargs, words):
     with pytest.raises(ValueError, match=words) as e:
@@ -137,3 +148,32 @@ def test_json_round_trip_and_clock_text():
     assert window_from_json(w.as_json()) == w
     assert clock_text(0) == "00:00" and clock_text(-3) == "00:00" and clock_text(5399.2) == "90:00" and clock_text(59) == "00:59"
     assert "限时 90 分钟" in w.describe() and "每迟交 1 分钟扣 0.25 分" in w.describe()
+
+
+def test_the_candidate_servers_answer_by_a_fake_clock(tmp_path):
+    """What /qingfeng/sitting returns: the start recorded once (first write wins), the countdown, the lock."""
+    import json
+
+    from qingfeng.exam.candidate_server import sitting_payload
+    from qingfeng.exam.sitting_record import RECORD_FILE, started_at
+    from qingfeng.exam.timed_sitting import CANDIDATE_FILE
+
+    folder = tmp_path / "2026-q4-a"
+    folder.mkdir()
+    assert sitting_payload(folder, "open", bj(2026, 12, 10, 9, 0)) == {
+        "timed": False, "submitted": False, "submitted_text": "", "server_time": bj(2026, 12, 10, 9, 0).isoformat()}
+    (folder / CANDIDATE_FILE).write_text(json.dumps(window().as_json()), encoding="utf-8")
+    early = sitting_payload(folder, "open", bj(2026, 12, 10, 8, 30))
+    assert early["state"] == "未开始" and "考试尚未开始" in early["text"] and not (folder / RECORD_FILE).exists()
+    first = sitting_payload(folder, "open", bj(2026, 12, 10, 9, 10))
+    assert first["state"] == "进行中" and first["remaining_seconds"] == 90 * 60
+    again = sitting_payload(folder, "open", bj(2026, 12, 10, 9, 40))  # reopening does not restart the clock
+    assert again["remaining_seconds"] == 60 * 60 and started_at(folder) == bj(2026, 12, 10, 9, 10)
+    assert again["deadline_text"] == "2026年12月10日 10:40（北京时间）"
+    done = sitting_payload(folder, "submitted", bj(2026, 12, 10, 10, 0))
+    assert done["submitted"] and done["submitted_text"] == "2026年12月10日 10:00（北京时间）"
+    assert sitting_payload(folder, "", bj(2026, 12, 10, 10, 45))["state"] == "已截止"
+    late = tmp_path / "2026-q4-b"
+    late.mkdir()
+    (late / CANDIDATE_FILE).write_text(json.dumps(window().as_json()), encoding="utf-8")
+    assert sitting_payload(late, "open", bj(2026, 12, 10, 11, 31))["state"] == "已截止" and started_at(late) is None

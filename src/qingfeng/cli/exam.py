@@ -101,9 +101,12 @@ def assign(lazy, exam_id: str, file: str | None) -> None:
 @click.option("--late", type=click.Choice(["refuse", "flag", "deduct"]), default="refuse", show_default=True,
               help="迟交处理：refuse 拒收（迟交未计分）、flag 照收并标记、deduct 照收并按迟交分钟扣分（nbgrader 迟交扣分插件）")
 @click.option("--deduct-per-minute", type=float, default=0.0, help="--late deduct 时每迟交 1 分钟（不足 1 分钟按 1 分钟）扣的分数")
+@click.option("--grace-seconds", type=int, default=60, show_default=True,
+              help="交卷宽限（秒）：个人截止后这么多秒内交到的试卷仍算按时（倒计时到零自动交卷需要保存和复制的时间）")
 @click.option("--force", is_flag=True, help="接受已经过去的开考或结束时间，或更改已发布、已收卷、已评分试卷的考试时间")
 @click.pass_obj
-def schedule(lazy, exam_id: str, opens: str, duration: int, closes: str, late: str, deduct_per_minute: float, force: bool) -> None:
+def schedule(lazy, exam_id: str, opens: str, duration: int, closes: str, late: str, deduct_per_minute: float,
+             grace_seconds: int, force: bool) -> None:
     """设定计时考试：开考时间、考试时长、结束时间（北京时间）和迟交处理；A/B 卷一次设定全部变体。须在发布前设定。"""
     from ..exam.schedule import parse_local
     from ..exam.timed_sitting import declare_schedule
@@ -111,7 +114,7 @@ def schedule(lazy, exam_id: str, opens: str, duration: int, closes: str, late: s
     project = lazy.get()
     try:
         windows = declare_schedule(project, exam_id, parse_local(opens), parse_local(closes), duration, late,
-                                   deduct_per_minute, force=force)
+                                   deduct_per_minute, force=force, grace_seconds=grace_seconds)
     except (ValueError, LookupError) as e:
         _fail(e)
     for w in windows:

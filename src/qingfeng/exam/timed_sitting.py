@@ -61,7 +61,7 @@ def _write_json(path: Path, data: dict) -> Path:
 
 def declare_schedule(project: Project, exam_id: str, opens: dt.datetime, closes: dt.datetime, duration_minutes: int,
                      late: str = "refuse", deduct_per_minute: float = 0.0, force: bool = False,
-                     now: dt.datetime | None = None) -> list[SittingWindow]:
+                     now: dt.datetime | None = None, grace_seconds: int = 60) -> list[SittingWindow]:
     """Check everything for every variant first, then write; returns the windows written."""
     from . import course
     from .registry import rebuild_blocker, require_exam
@@ -71,7 +71,7 @@ def declare_schedule(project: Project, exam_id: str, opens: dt.datetime, closes:
     variants = exam_variants(project, exam_id)
     for _, vid in variants:
         require_exam(project, vid)
-    windows = [SittingWindow(vid, opens, closes, duration_minutes, late, deduct_per_minute) for _, vid in variants]
+    windows = [SittingWindow(vid, opens, closes, duration_minutes, late, deduct_per_minute, grace_seconds) for _, vid in variants]
     now = now or dt.datetime.now(dt.timezone.utc)
     try:
         check_deadline(windows[0].closes, now=now, allow_past=force)

@@ -11,6 +11,10 @@ a paper handed in after the candidate's own deadline (``late``):
   minute late, never more than the paper scored (nbgrader's late-penalty
   plugin mechanism applies the same rule: :mod:`.late_marks`).
 
+A paper handed in within ``grace_seconds`` (default 60) of the deadline is on
+time: the countdown submits at zero, and saving and copying the paper takes
+a moment, which must not make every automatic submission late.
+
 A candidate's deadline is ``min(start + duration, closes)``: whoever starts
 late does not get extra time past the closing time.  Times are aware
 datetimes; naive ones are read as 北京时间.
@@ -77,6 +81,7 @@ class SittingWindow:
     duration_minutes: int
     late: str = "refuse"
     deduct_per_minute: float = 0.0
+    grace_seconds: int = 60  # a paper this soon after the deadline is on time (auto-submission saves and copies first)
 
     def __post_init__(self):
         object.__setattr__(self, "opens", _aware(self.opens))
@@ -93,6 +98,8 @@ class SittingWindow:
             problems.append(f"迟交处理“{self.late}”不认识：应为 {'、'.join(f'{k}（{v}）' for k, v in LATE_POLICIES.items())}")
         if self.late == "deduct" and not (isinstance(self.deduct_per_minute, (int, float)) and self.deduct_per_minute > 0):
             problems.append("迟交处理为 deduct（扣分）时须给出每迟交一分钟扣的分数（--deduct-per-minute，大于 0）")
+        if not isinstance(self.grace_seconds, int) or not 0 <= self.grace_seconds <= 600:
+            problems.append(f"交卷宽限 {self.grace_seconds!r} 秒不合适：应为 0 至 600 之间的整数")
         if self.late != "deduct" and self.deduct_per_minute:
             problems.append(f"只有迟交处理为 deduct 时才扣分；当前为 {self.late}，请去掉 --deduct-per-minute")
         if problems:
@@ -133,7 +140,8 @@ class SittingWindow:
         return self.lateness_by_seconds(seconds, score)
 
     def lateness_by_seconds(self, seconds_late: float, score: float = 0.0) -> Lateness:
-        if seconds_late <= 0:
+        """Past the grace, late by every started minute since the deadline itself."""
+        if seconds_late <= self.grace_seconds:
             return Lateness(False, 0, True, 0.0, self.late)
         minutes = int(math.ceil(seconds_late / 60))
         if self.late == "refuse":
@@ -145,7 +153,7 @@ class SittingWindow:
     def describe(self) -> str:
         rule = LATE_POLICIES[self.late] + (f"，每迟交 1 分钟扣 {self.deduct_per_minute:g} 分" if self.late == "deduct" else "")
         return (f"开考 {show(self.opens)}，结束 {show(self.closes)}，每位考生自领取试卷起限时 {self.duration_minutes} 分钟"
-                f"（最晚到结束时间）；迟交：{rule}")
+                f"（最晚到结束时间）；迟交：{rule}" + (f"；截止后 {self.grace_seconds} 秒内交到的仍算按时" if self.grace_seconds else ""))
 
     def as_json(self) -> dict:
         d = asdict(self)
@@ -155,4 +163,5 @@ class SittingWindow:
 
 def window_from_json(d: dict) -> SittingWindow:
     return SittingWindow(d["exam_id"], dt.datetime.fromisoformat(d["opens"]), dt.datetime.fromisoformat(d["closes"]),
-                         int(d["duration_minutes"]), d.get("late", "refuse"), float(d.get("deduct_per_minute", 0) or 0))
+                         int(d["duration_minutes"]), d.get("late", "refuse"), float(d.get("deduct_per_minute", 0) or 0),
+                         int(d.get("grace_seconds", 60)))

@@ -102,8 +102,10 @@ export class Countdown {
       void this.finish();
       return;
     }
-    this.paper.showBanner('');
-    this.paper.setEditable(true);
+    if (this.paper.bannerKind === 'qf-waiting') {
+      this.paper.showBanner(''); // the sitting has opened (a warning stays until the next one)
+      this.paper.setEditable(true);
+    }
     this.endsAt = performance.now() + (info.remaining_seconds ?? 0) * 1000;
     for (const w of WARNINGS) {
       if ((info.remaining_seconds ?? 0) <= w) {

@@ -35,15 +35,16 @@ export class CandidatePaper {
   /** The bar's slot for a timed sitting's countdown (filled by countdown.ts). */
   readonly timerSlot = el('span', { class: 'qf-slot', 'data-slot': 'timer' });
   /** A line under the bar: 考试尚未开始 …, 已提交，试卷已锁定 (hidden when empty). */
-  readonly banner = el('div', { class: 'qf-banner', hidden: '' });
+  readonly banner = el('div', { class: 'qf-banner' });
+  private bannerWidget = new Widget({ node: this.banner });
 
   constructor(private panel: NotebookPanel) {
     panel.addClass('qf-candidate-panel');
     panel.content.addClass('qf-candidate');
     panel.toolbar.setHidden(true); // run, kernel and cell-type controls are not for candidates
     panel.contentHeader.addWidget(this.bar());
-    const banner = new Widget({ node: this.banner });
-    panel.contentHeader.addWidget(banner);
+    this.bannerWidget.hide(); // a hidden Lumino widget takes no room in the header's box layout
+    panel.contentHeader.addWidget(this.bannerWidget);
     void this.start();
   }
 
@@ -74,10 +75,16 @@ export class CandidatePaper {
     this.panel.content.toggleClass('qf-readonly', !editable);
   }
 
+  get bannerKind(): string {
+    return ['qf-locked', 'qf-warning', 'qf-waiting'].find(c => this.bannerWidget.hasClass(c)) ?? '';
+  }
+
   showBanner(text: string, cls = ''): void {
     this.banner.textContent = text;
-    this.banner.className = `qf-banner ${cls}`.trim();
-    this.banner.hidden = !text;
+    for (const c of ['qf-locked', 'qf-warning', 'qf-waiting']) {
+      this.bannerWidget.toggleClass(c, c === cls); // classList, never className: Lumino keeps its own classes there
+    }
+    this.bannerWidget.setHidden(!text);
   }
 
   /** After any submission: read-only for the candidate, now and whenever the paper is reopened. */

@@ -191,6 +191,11 @@ def _timestamp(folder: Path):
     try:
         if text.endswith(" UTC"):  # what nbgrader submit writes; parse_utc handles every other form
             return dt.datetime.fromisoformat(text[:-4])
+        if text.endswith(" CST"):  # nbgrader submit with Exchange.timezone = Asia/Shanghai (the course's setting):
+            from .schedule import SHANGHAI  # China Standard Time, which a generic parser takes for UTC (8 hours off)
+
+            local = dt.datetime.fromisoformat(text[:-4]).replace(tzinfo=SHANGHAI)
+            return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
         return parse_utc(text).replace(tzinfo=None)
     except (ValueError, OverflowError):
         return None

@@ -177,3 +177,13 @@ def test_the_candidate_servers_answer_by_a_fake_clock(tmp_path):
     late.mkdir()
     (late / CANDIDATE_FILE).write_text(json.dumps(window().as_json()), encoding="utf-8")
     assert sitting_payload(late, "open", bj(2026, 12, 10, 11, 31))["state"] == "已截止" and started_at(late) is None
+
+
+def test_nbgrader_timestamps_in_china_standard_time_are_read_as_beijing_time(tmp_path):
+    """nbgrader submit with Exchange.timezone = Asia/Shanghai writes 'CST': 8 hours ahead of UTC, not US Central."""
+    from qingfeng.exam.fast_marking import _timestamp
+
+    (tmp_path / "timestamp.txt").write_text("2026-12-02 04:58:28.123456 CST", encoding="utf-8")
+    assert _timestamp(tmp_path) == dt.datetime(2026, 12, 1, 20, 58, 28, 123456)
+    (tmp_path / "timestamp.txt").write_text("2026-12-01 20:58:28.123456 UTC", encoding="utf-8")
+    assert _timestamp(tmp_path) == dt.datetime(2026, 12, 1, 20, 58, 28, 123456)

@@ -93,7 +93,7 @@ export class CandidatePaper {
     window.clearTimeout(this.saveTimer);
     window.clearTimeout(this.checkTimer);
     this.setEditable(false);
-    this.showBanner(`已提交，试卷已锁定${when ? `（提交时间：${when}）` : ''}。如需更正，请联系考官。`, 'qf-locked');
+    this.showBanner(`已提交，试卷已锁定。${when ? `提交时间：${when}。` : ''}如需更正，请联系考官。`, 'qf-locked');
     this.status.textContent = '';
   }
 

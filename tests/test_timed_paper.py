@@ -33,16 +33,14 @@ EXAM = "yumin-sample"
 SHOTS = Path("/tmp/qingfeng-screenshots")
 
 
-@pytest.fixture
-def timed_candidate(tmp_path):
+def _candidate(tmp_path, opens: dt.datetime, duration: int):
     root = copy_project(tmp_path / "proj")
     project = find_project(root)
     course.build_exam(project, EXAM, EXAM)
-    now = dt.datetime.now(SHANGHAI)
-    r = CliRunner().invoke(cli, ["--root", str(root), "exam", "schedule", EXAM, "--opens", now.strftime("%Y-%m-%d %H:%M"),
-                                 "--duration", "2", "--closes", (now + dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+    r = CliRunner().invoke(cli, ["--root", str(root), "exam", "schedule", EXAM, "--opens", opens.strftime("%Y-%m-%d %H:%M"),
+                                 "--duration", str(duration), "--closes", (opens + dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
                                  "--late", "refuse", "--force"])
-    assert r.exit_code == 0 and "限时 2 分钟" in r.output, r.output
+    assert r.exit_code == 0 and f"限时 {duration} 分钟" in r.output, r.output
     course.generate(project, EXAM)
     course.release(project, EXAM)
     home = tmp_path / "c01"
@@ -60,6 +58,18 @@ def timed_candidate(tmp_path):
     env = {"JUPYTER_PATH": str(prefix / "share" / "jupyter"), "JUPYTER_CONFIG_PATH": str(prefix / "etc" / "jupyter"),
            "HOME": str(home)}
     return project, home, env
+
+
+@pytest.fixture
+def timed_candidate(tmp_path):
+    """Opened a moment ago (the minute now began), 2 minutes long."""
+    return _candidate(tmp_path, dt.datetime.now(SHANGHAI), 2)
+
+
+@pytest.fixture
+def early_candidate(tmp_path):
+    """Opens tomorrow."""
+    return _candidate(tmp_path, dt.datetime.now(SHANGHAI) + dt.timedelta(days=1), 90)
 
 
 def _seconds(text: str) -> int:
@@ -128,3 +138,23 @@ def test_countdown_submits_at_zero_and_locks_the_paper(timed_candidate, tmp_path
     assert report.marked == ["c01"] and report.item_scores["c01"]["YM-XZ-01"] == 1.0
     late = report.lateness["c01"]
     assert not late.late and late.counted  # submitted at zero: on time, within the grace
+
+
+def test_before_opening_the_paper_says_so_and_cannot_be_answered(early_candidate, tmp_path):
+    SHOTS.mkdir(exist_ok=True)
+    project, home, env = early_candidate
+    with jupyterlab(home, tmp_path, env) as (base, token), browser() as b:
+        page = b.new_page(viewport={"width": 1300, "height": 900})
+        page.goto(f"{base}/lab/tree/{quote(EXAM)}/{quote(EXAM)}.ipynb?token={token}")
+        banner = page.locator(".qf-banner.qf-waiting")
+        banner.wait_for(timeout=90_000)
+        text = banner.inner_text()
+        assert "考试尚未开始" in text and "开考时间" in text and "（北京时间）" in text and "考试时长 90 分钟" in text
+        assert page.locator(".qf-bar .qf-slot[data-slot=timer]").inner_text() == "考试尚未开始"
+        form = page.locator(".qf-form[data-item='YM-XZ-01']")
+        form.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        assert form.locator("input[type=radio][value='A']").is_disabled()
+        assert page.locator(".qf-bar button.qf-submit").is_disabled()
+        page.screenshot(path=str(SHOTS / "timed-not-yet-open.png"))
+    assert not (home / EXAM / RECORD_FILE).exists()  # opening before the sitting opens starts no clock

@@ -38,7 +38,7 @@ def _candidate(tmp_path, opens: dt.datetime, duration: int):
     project = find_project(root)
     course.build_exam(project, EXAM, EXAM)
     r = CliRunner().invoke(cli, ["--root", str(root), "exam", "schedule", EXAM, "--opens", opens.strftime("%Y-%m-%d %H:%M"),
-                                 "--duration", str(duration), "--closes", (opens + dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+                                 "--duration", str(duration), "--closes", (opens + dt.timedelta(hours=3)).strftime("%Y-%m-%d %H:%M"),
                                  "--late", "refuse", "--force"])
     assert r.exit_code == 0 and f"限时 {duration} 分钟" in r.output, r.output
     course.generate(project, EXAM)
@@ -156,5 +156,6 @@ def test_before_opening_the_paper_says_so_and_cannot_be_answered(early_candidate
         page.wait_for_timeout(500)
         assert form.locator("input[type=radio][value='A']").is_disabled()
         assert page.locator(".qf-bar button.qf-submit").is_disabled()
+        assert "自动保存" not in page.locator(".qf-bar .qf-status").inner_text()  # nothing to answer yet
         page.screenshot(path=str(SHOTS / "timed-not-yet-open.png"))
     assert not (home / EXAM / RECORD_FILE).exists()  # opening before the sitting opens starts no clock

@@ -83,6 +83,8 @@ def test_schedule_refusals_are_chinese_and_write_nothing(sitting):
     assert "考试时长 200 分钟超出了开考到结束的时段" in r.output
     r = run(root, "exam", "schedule", EXAM, "--opens", opens, "--duration", "90", "--closes", closes, "--late", "deduct", ok=False)
     assert "--deduct-per-minute" in r.output
+    r = run(root, "exam", "schedule", EXAM, "--opens", "明天上午", "--duration", "90", "--closes", closes, ok=False)
+    assert "--opens：时间“明天上午”无法识别，请写成 2026-12-01 17:00（北京时间）" in r.output
     r = run(root, "exam", "schedule", "2026-none", "--opens", opens, "--duration", "90", "--closes", closes, ok=False)
     assert "没有试卷“2026-none”" in r.output
     assert not (project.exams_dir / "timing").exists()

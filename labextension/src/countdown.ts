@@ -93,6 +93,7 @@ export class Countdown {
     if (info.state === '未开始') {
       this.paper.setEditable(false);
       this.paper.showBanner(info.text ?? `考试尚未开始：开考时间 ${info.opens_text}`, 'qf-waiting');
+      this.paper.setStatus('开考后即可作答。');
       this.slot.textContent = '考试尚未开始';
       window.clearTimeout(this.resync);
       this.resync = window.setTimeout(() => void this.ask('open').then(i => i && this.apply(i)), 10_000);
@@ -105,6 +106,7 @@ export class Countdown {
     if (this.paper.bannerKind === 'qf-waiting') {
       this.paper.showBanner(''); // the sitting has opened (a warning stays until the next one)
       this.paper.setEditable(true);
+      this.paper.setStatus('考试已开始，请逐题作答，作答内容会自动保存。');
     }
     this.endsAt = performance.now() + (info.remaining_seconds ?? 0) * 1000;
     for (const w of WARNINGS) {

@@ -75,6 +75,10 @@ export class CandidatePaper {
     this.panel.content.toggleClass('qf-readonly', !editable);
   }
 
+  setStatus(text: string): void {
+    this.status.textContent = text;
+  }
+
   get bannerKind(): string {
     return ['qf-locked', 'qf-warning', 'qf-waiting'].find(c => this.bannerWidget.hasClass(c)) ?? '';
   }

@@ -113,7 +113,13 @@ def schedule(lazy, exam_id: str, opens: str, duration: int, closes: str, late: s
 
     project = lazy.get()
     try:
-        windows = declare_schedule(project, exam_id, parse_local(opens), parse_local(closes), duration, late,
+        times = {}
+        for option, value in (("--opens", opens), ("--closes", closes)):
+            try:
+                times[option] = parse_local(value)
+            except ValueError as e:
+                raise ValueError(f"{option}：{str(e).replace('截止时间', '时间', 1)}") from None
+        windows = declare_schedule(project, exam_id, times["--opens"], times["--closes"], duration, late,
                                    deduct_per_minute, force=force, grace_seconds=grace_seconds)
     except (ValueError, LookupError) as e:
         _fail(e)

@@ -197,6 +197,19 @@ def test_marking_under_each_late_policy(sitting, tmp_path):
     assert rows["c06"]["扣分"] is None and rows["c06"]["总分"] == pytest.approx(raw["c06"])
 
 
+def test_feedback_says_how_the_hand_in_time_counted(sitting):
+    """After the deduct run above: the candidates' feedback pages state lateness and deduction."""
+    project, s = sitting
+    from qingfeng.exam import course
+
+    vid = s.variants["A"]  # c01 (on time, in the grace), c03 (8 minutes), c05 (2 minutes, no start record)
+    course.generate_feedback(project, vid)
+    page = {sid: (project.exams_dir / "feedback" / sid / vid / f"{vid}.html").read_text(encoding="utf-8") for sid in ("c01", "c03", "c05")}
+    assert "计时考试：按时交卷。" in page["c01"]
+    assert "计时考试：迟交 8 分钟，按每分钟 0.5 分扣 4 分（得分已扣除）。" in page["c03"] and "逾期提交扣分" in page["c03"]
+    assert "计时考试：迟交 2 分钟，按每分钟 0.5 分扣 1 分（得分已扣除）。" in page["c05"]
+
+
 def test_nbgrader_autograde_with_the_late_penalty_plugin_gives_the_same_penalties(sitting):
     """Real nbgrader autograde (trusted simulated papers) with TimedSittingPenalty: same extension and penalty as qingfeng mark."""
     project, s = sitting

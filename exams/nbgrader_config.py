@@ -50,3 +50,6 @@ from qingfeng.exam.feedback_html import TEMPLATE_NAME, TEMPLATES_DIR  # noqa: E4
 c.GenerateFeedback.exporter_class = "qingfeng.exam.feedback_html.FeedbackHTMLExporter"
 c.FeedbackHTMLExporter.template_name = TEMPLATE_NAME
 c.FeedbackHTMLExporter.extra_template_basedirs = [TEMPLATES_DIR]
+
+# A timed sitting's late policy (qingfeng exam schedule … --late): nbgrader's late-penalty plugin mechanism.
+c.AssignLatePenalties.plugin_class = "qingfeng.exam.late_marks.TimedSittingPenalty"

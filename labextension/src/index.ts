@@ -21,6 +21,7 @@ import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application'
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
 import { REGIONS } from './form';
+import { Countdown } from './countdown';
 import { CandidatePaper } from './paper';
 import { activateCourseView } from './course_view';
 
@@ -49,7 +50,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     tracker.widgetAdded.connect((_, panel) => {
       void panel.context.ready.then(() => {
         if (isCandidatePaper(panel)) {
-          new CandidatePaper(panel);
+          void new Countdown(new CandidatePaper(panel)).start(); // countdown.ts: timed sittings, lock after submission
         }
       });
     });

@@ -1,6 +1,7 @@
 /**
  * The candidate's side of one paper: the forms, the bar on top (已作答 n / 共 m, 下一道未答题, 检查试卷, 提交试卷),
- * and a reserved slot in the bar for a sitting's countdown (`.qf-slot[data-slot=timer]`).
+ * a slot in the bar for a timed sitting's countdown (`.qf-slot[data-slot=timer]`, filled by countdown.ts), and
+ * the lock after submission (read-only, banner 已提交，试卷已锁定).
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Cell } from '@jupyterlab/cells';
@@ -30,13 +31,74 @@ export class CandidatePaper {
   private status = el('span', { class: 'qf-status' });
   private saveTimer = 0;
   private checkTimer = 0;
+  private locked = false;
+  /** The bar's slot for a timed sitting's countdown (filled by countdown.ts). */
+  readonly timerSlot = el('span', { class: 'qf-slot', 'data-slot': 'timer' });
+  /** A line under the bar: 考试尚未开始 …, 已提交，试卷已锁定 (hidden when empty). */
+  readonly banner = el('div', { class: 'qf-banner' });
+  private bannerWidget = new Widget({ node: this.banner });
 
   constructor(private panel: NotebookPanel) {
     panel.addClass('qf-candidate-panel');
     panel.content.addClass('qf-candidate');
     panel.toolbar.setHidden(true); // run, kernel and cell-type controls are not for candidates
     panel.contentHeader.addWidget(this.bar());
+    this.bannerWidget.hide(); // a hidden Lumino widget takes no room in the header's box layout
+    panel.contentHeader.addWidget(this.bannerWidget);
     void this.start();
+  }
+
+  get panelWidget(): NotebookPanel {
+    return this.panel;
+  }
+
+  /** The paper's path relative to the server's root (where its sitting record is kept). */
+  get path(): string {
+    return this.panel.context.path;
+  }
+
+  get isLocked(): boolean {
+    return this.locked;
+  }
+
+  /** Editable or not: every cell, every form control, and the bar's buttons. */
+  setEditable(editable: boolean): void {
+    for (const cell of this.panel.content.widgets) {
+      cell.readOnly = !editable;
+    }
+    this.panel.content.node.querySelectorAll('input, textarea, select, button').forEach(node => {
+      (node as HTMLInputElement).disabled = !editable;
+    });
+    this.panel.contentHeader.node.querySelectorAll('.qf-bar button').forEach(node => {
+      (node as HTMLButtonElement).disabled = !editable;
+    });
+    this.panel.content.toggleClass('qf-readonly', !editable);
+  }
+
+  setStatus(text: string): void {
+    this.status.textContent = text;
+  }
+
+  get bannerKind(): string {
+    return ['qf-locked', 'qf-warning', 'qf-waiting'].find(c => this.bannerWidget.hasClass(c)) ?? '';
+  }
+
+  showBanner(text: string, cls = ''): void {
+    this.banner.textContent = text;
+    for (const c of ['qf-locked', 'qf-warning', 'qf-waiting']) {
+      this.bannerWidget.toggleClass(c, c === cls); // classList, never className: Lumino keeps its own classes there
+    }
+    this.bannerWidget.setHidden(!text);
+  }
+
+  /** After any submission: read-only for the candidate, now and whenever the paper is reopened. */
+  lock(when = ''): void {
+    this.locked = true;
+    window.clearTimeout(this.saveTimer);
+    window.clearTimeout(this.checkTimer);
+    this.setEditable(false);
+    this.showBanner(`已提交，试卷已锁定。${when ? `提交时间：${when}。` : ''}如需更正，请联系考官。`, 'qf-locked');
+    this.status.textContent = '';
   }
 
   get examId(): string {
@@ -58,7 +120,7 @@ export class CandidatePaper {
       button('下一道未答题', 'qf-next', () => void this.nextUnanswered()),
       button('检查试卷', 'qf-check', () => void this.checkDialog()),
       button('提交试卷', 'qf-submit qf-primary', () => void this.submit()),
-      el('span', { class: 'qf-slot', 'data-slot': 'timer' }), // reserved for a sitting's countdown
+      this.timerSlot, // a timed sitting's countdown (countdown.ts)
       this.status
     );
     return bar;
@@ -85,10 +147,18 @@ export class CandidatePaper {
     }
     await Promise.all(waits);
     const result = await this.refresh(true);
-    if (result) {
+    if (result && !this.locked) {
       this.status.textContent = '请逐题作答，作答内容会自动保存。';
     }
+    if (this.locked) {
+      this.setEditable(false); // forms attached after an early lock
+    }
+    this.formsAttached();
   }
+
+  private formsAttached: () => void = () => undefined;
+  /** Resolved once every answer cell has its form. */
+  readonly formsReady = new Promise<void>(resolve => (this.formsAttached = resolve));
 
   private async attach(cell: Cell, spec: Spec): Promise<void> {
     await cell.ready;
@@ -98,6 +168,9 @@ export class CandidatePaper {
   }
 
   private edited(): void {
+    if (this.locked) {
+      return;
+    }
     this.status.textContent = '正在保存……';
     window.clearTimeout(this.saveTimer);
     this.saveTimer = window.setTimeout(() => void this.save(), 600);
@@ -217,6 +290,9 @@ export class CandidatePaper {
   }
 
   private async submit(): Promise<void> {
+    if (this.locked) {
+      return;
+    }
     window.clearTimeout(this.saveTimer);
     await this.save();
     const result = await this.refresh(false);
@@ -224,7 +300,7 @@ export class CandidatePaper {
       return;
     }
     const body = this.issueList(result);
-    body.prepend(el('p', {}, `提交后，阅卷以最后一次提交的试卷为准。确定要提交试卷 ${this.examId} 吗？`));
+    body.prepend(el('p', {}, `提交后试卷即锁定，不能再修改，阅卷以提交的试卷为准。确定要提交试卷 ${this.examId} 吗？`));
     const answer = await showDialog({
       title: '提交试卷',
       body: new Widget({ node: body }),
@@ -233,6 +309,19 @@ export class CandidatePaper {
     if (!answer.button.accept) {
       return;
     }
+    const { ok, message } = await this.submitNow(false);
+    const done = el('div', { class: ok ? 'qf-submitted' : 'qf-submit-failed' }, message);
+    await showDialog({ title: ok ? '已提交' : '提交失败', body: new Widget({ node: done }), buttons: [Dialog.okButton({ label: '知道了' })] });
+  }
+
+  /**
+   * Save, then submit through nbgrader's `POST /assignments/submit`, record the submission
+   * (`POST /qingfeng/sitting`) and lock the paper: the one path for 提交试卷 and for the countdown at zero.
+   */
+  async submitNow(automatic: boolean): Promise<{ ok: boolean; message: string }> {
+    window.clearTimeout(this.saveTimer);
+    await this.save();
+    const result = await this.refresh(false);
     this.status.textContent = '正在提交……';
     let message: string;
     let ok = false;
@@ -253,14 +342,18 @@ export class CandidatePaper {
       const stamp = stamps[stamps.length - 1] ?? '';
       const confirmed = await this.refresh(false, stamp);
       const when = confirmed?.submitted_beijing || stamp;
-      message = `试卷 ${this.examId} 已于 ${when}（北京时间）提交成功。提交时已作答 ${result.answered} / 共 ${result.total} 题。`;
+      await request('qingfeng/sitting', {
+        method: 'POST',
+        body: JSON.stringify({ path: this.path, event: 'submitted', automatic })
+      });
+      const counts = result ? `提交时已作答 ${result.answered} / 共 ${result.total} 题。` : '';
+      message = `${automatic ? '考试时间到，系统已自动保存并提交。' : ''}试卷 ${this.examId} 已于 ${when}（北京时间）提交成功。${counts}`;
       ok = true;
+      this.lock(when);
     } catch (e) {
       message = `提交没有成功，请稍后再试或联系考官：${(e as Error).message}`;
     }
     this.status.textContent = ok ? message : '提交没有成功。';
-    const done = el('div', { class: ok ? 'qf-submitted' : 'qf-submit-failed' }, message);
-    await showDialog({ title: ok ? '已提交' : '提交失败', body: new Widget({ node: done }), buttons: [Dialog.okButton({ label: '知道了' })] });
+    return { ok, message };
   }
 }
-

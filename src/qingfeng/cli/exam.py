@@ -93,6 +93,41 @@ def assign(lazy, exam_id: str, file: str | None) -> None:
         click.echo(f"{label} 卷（{vid}）：{len(who)} 人：{'、'.join(who[:12])}{'……' if len(who) > 12 else ''}")
 
 
+@exam.command("schedule")
+@click.argument("exam_id")
+@click.option("--opens", required=True, help="开考时间（北京时间），如 \"2026-12-10 09:00\"；此前考生打开试卷只见“考试尚未开始”")
+@click.option("--duration", type=int, required=True, help="考试时长（分钟），每位考生从第一次打开试卷起计时，如 90")
+@click.option("--closes", required=True, help="结束时间（北京时间），如 \"2026-12-10 11:30\"；晚开始的考生也到此为止")
+@click.option("--late", type=click.Choice(["refuse", "flag", "deduct"]), default="refuse", show_default=True,
+              help="迟交处理：refuse 拒收（迟交未计分）、flag 照收并标记、deduct 照收并按迟交分钟扣分（nbgrader 迟交扣分插件）")
+@click.option("--deduct-per-minute", type=float, default=0.0, help="--late deduct 时每迟交 1 分钟（不足 1 分钟按 1 分钟）扣的分数")
+@click.option("--grace-seconds", type=int, default=60, show_default=True,
+              help="交卷宽限（秒）：个人截止后这么多秒内交到的试卷仍算按时（倒计时到零自动交卷需要保存和复制的时间）")
+@click.option("--force", is_flag=True, help="接受已经过去的开考或结束时间，或更改已发布、已收卷、已评分试卷的考试时间")
+@click.pass_obj
+def schedule(lazy, exam_id: str, opens: str, duration: int, closes: str, late: str, deduct_per_minute: float,
+             grace_seconds: int, force: bool) -> None:
+    """设定计时考试：开考时间、考试时长、结束时间（北京时间）和迟交处理；A/B 卷一次设定全部变体。须在发布前设定。"""
+    from ..exam.schedule import parse_local
+    from ..exam.timed_sitting import declare_schedule
+
+    project = lazy.get()
+    try:
+        times = {}
+        for option, value in (("--opens", opens), ("--closes", closes)):
+            try:
+                times[option] = parse_local(value)
+            except ValueError as e:
+                raise ValueError(f"{option}：{str(e).replace('截止时间', '时间', 1)}") from None
+        windows = declare_schedule(project, exam_id, times["--opens"], times["--closes"], duration, late,
+                                   deduct_per_minute, force=force, grace_seconds=grace_seconds)
+    except (ValueError, LookupError) as e:
+        _fail(e)
+    for w in windows:
+        click.echo(f"已设定试卷 {w.exam_id} 的考试时间：{w.describe()}")
+    click.echo(f"下一步：qingfeng exam release {exam_id}（考试时间随试卷发给考生）")
+
+
 @exam.command("release")
 @click.argument("exam_id")
 @click.pass_obj

@@ -69,6 +69,14 @@ def print_report(report) -> None:
     if report.from_paper:
         click.echo(f"按纸质答卷记分、未按在线提交重新评分的考生 {len(report.from_paper)} 名（考官用 --prefer sheet 选定）："
                    + "、".join(report.from_paper[:50]) + ("等" if len(report.from_paper) > 50 else ""))
+    if report.window is not None:
+        click.echo(f"计时考试 {report.exam_id}：{report.window.describe()}")
+        late = {s: v for s, v in report.lateness.items() if v.late}
+        for sid, v in sorted(late.items()):
+            what = {"refuse": "迟交未计分", "flag": "迟交（照收，已标记）", "deduct": f"迟交扣分 {v.deduction:g} 分"}[v.policy]
+            click.echo(f"{what}：考生 {sid} 迟交 {v.minutes_late} 分钟", err=True)
+        click.echo(f"按时交卷 {len(report.lateness) - len(late)} 人，迟交 {len(late)} 人"
+                   + (f"（其中迟交未计分 {sum(not v.counted for v in late.values())} 人）" if report.window.late == "refuse" else ""))
     if report.backup:
         click.echo(f"成绩库已先备份到 {report.backup}")
 

@@ -1,4 +1,4 @@
-"""The Jupyter server side of the candidate's paper: one endpoint, ``POST /qingfeng/check``.
+"""The Jupyter server side of the candidate's paper: ``POST /qingfeng/check`` and ``/qingfeng/sitting``.
 
 The JupyterLab extension sends the notebook as it is in the browser (saved
 or not) and gets back, per item, what :func:`.answer_check.check_notebook`
@@ -6,6 +6,14 @@ reads — the marking reader, run in the server process, never in a kernel,
 never on the candidate's code.  Submitting goes through nbgrader's own
 ``/assignments/submit``; this module only turns nbgrader's submission
 timestamp into Beijing time for the confirmation.
+
+``GET /qingfeng/sitting?path=…`` tells the paper at ``path`` (relative to
+the server's root) what the sitting's clock says — by the server's clock,
+never the browser's (:mod:`.timing`, window from the ``.qingfeng-timing``
+released with the paper) — and whether it was already submitted (then the
+paper is shown read-only).  ``POST`` with ``{"path", "event": "open"}``
+records the candidate's start (first write wins), ``"submitted"`` a
+submission (:mod:`.sitting_record`).
 """
 from __future__ import annotations
 
@@ -15,7 +23,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-__all__ = ["CheckHandler", "check_payload", "beijing_time"]
+__all__ = ["CheckHandler", "SittingHandler", "check_payload", "sitting_payload", "beijing_time"]
 
 MAX_BODY = 20 * 1024 * 1024
 
@@ -71,8 +79,65 @@ class CheckHandler(APIHandler):
         self.finish(json.dumps(out, ensure_ascii=False))
 
 
+def sitting_payload(folder, event: str = "", now=None, automatic: bool = False) -> dict:
+    """What the candidate's bar shows for the paper in ``folder``; ``event`` 'open' / 'submitted' is recorded first."""
+    import datetime as dt
+    from pathlib import Path
+
+    from .schedule import show
+    from .sitting_record import record_start, record_submitted, started_at, submitted_times
+    from .timed_sitting import CANDIDATE_FILE
+    from .timing import window_from_json
+
+    folder = Path(folder)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    try:
+        window = window_from_json(json.loads((folder / CANDIDATE_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        window = None
+    exam_id = window.exam_id if window else folder.name
+    if event == "open" and window is not None and window.may_start(now):
+        record_start(folder, exam_id, now)
+    if event == "submitted":
+        record_submitted(folder, exam_id, now, automatic)
+    submitted = submitted_times(folder)
+    out = {"timed": window is not None, "submitted": bool(submitted),
+           "submitted_text": show(submitted[-1]) if submitted else "", "server_time": now.isoformat()}
+    if window is not None:
+        out.update(window.status(now, started_at(folder)).as_json())
+        out.update({"opens_text": show(window.opens), "closes_text": show(window.closes),
+                    "duration_minutes": window.duration_minutes, "rule": window.describe()})
+    return out
+
+
+class SittingHandler(APIHandler):
+    def _folder(self, path: str):
+        from pathlib import Path
+
+        root = Path(self.contents_manager.root_dir).resolve()
+        folder = (root / str(path or "").lstrip("/")).resolve().parent
+        if not folder.is_relative_to(root) or not folder.is_dir():
+            raise web.HTTPError(404, "找不到这份试卷所在的文件夹")
+        return folder
+
+    @web.authenticated
+    def get(self):
+        self.finish(json.dumps(sitting_payload(self._folder(self.get_argument("path", ""))), ensure_ascii=False))
+
+    @web.authenticated
+    def post(self):
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            raise web.HTTPError(400, "请求格式不对") from None
+        event = body.get("event") if body.get("event") in ("open", "submitted") else ""
+        out = sitting_payload(self._folder(body.get("path", "")), event, automatic=bool(body.get("automatic")))
+        self.finish(json.dumps(out, ensure_ascii=False))
+
+
 def _load_jupyter_server_extension(serverapp) -> None:
     web_app = serverapp.web_app
     base = web_app.settings["base_url"]
-    web_app.add_handlers(".*$", [(url_path_join(base, "qingfeng", "check"), CheckHandler)])
+    web_app.add_handlers(".*$", [(url_path_join(base, "qingfeng", "check"), CheckHandler),
+                                 (url_path_join(base, "qingfeng", "sitting"), SittingHandler)])
     serverapp.log.info("清风考生作答检查已加载：%s", url_path_join(base, "qingfeng", "check"))

@@ -194,7 +194,10 @@ def nbgrader_autograde(project: Project, exam_id: str, student: str | None = Non
     Only for a throw-away copy whose submissions are trusted (benchmarks,
     equivalence tests on simulated papers) or inside :mod:`.sandbox`.
     """
+    from .late_marks import prepare_nbgrader
+
     extra = ["--student", student] if student else []
+    prepare_nbgrader(project, exam_id)  # a timed sitting: each candidate's own deadline as nbgrader's extension
     log = nbgrader(project, "autograde", exam_id, "--force", "--create", *extra)
     settle_rubric_cells(project, exam_id)
     return log

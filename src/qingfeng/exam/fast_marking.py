@@ -72,6 +72,8 @@ class MarkReport:
     item_scores: dict[str, dict[str, float]] = field(default_factory=dict)  # student -> item -> points
     sources: dict[str, str] = field(default_factory=dict)  # answer sheets: candidate with an online submission -> "sheet"/"online"
     from_paper: list[str] = field(default_factory=list)  # left alone: the examiner chose their paper sheet
+    window: object | None = None  # the timed sitting's .timing.SittingWindow, if any
+    lateness: dict[str, object] = field(default_factory=dict)  # student -> .timing.Lateness (timed sittings)
 
 
 _OUT = '"@@OUTPUT@@"'
@@ -88,6 +90,7 @@ class Context:
     staging: str
     refs: dict[str, Reference] = field(default_factory=dict)  # grade_id -> the cell as the source defines it
     build: str | None = None  # the source's build id: submissions of another build are refused
+    window: object | None = None  # the timed sitting's .timing.SittingWindow (None: untimed)
 
 
 def _source_cells(project: Project, exam_id: str) -> tuple[tuple[dict, ...], dict]:
@@ -152,7 +155,15 @@ def mark_one(ctx: Context, student: str, folder: str) -> tuple[MarkedSubmission 
         auto[f"test-{iid}"] = scores[iid].points
     stage_autograded(ctx, student, folder, answers, scores)
     timestamp = _timestamp(Path(folder))
-    return MarkedSubmission(student, timestamp, auto, responded), scores, None, tampering
+    marked = MarkedSubmission(student, timestamp, auto, responded)
+    if ctx.window is not None:
+        from .late_marks import gradebook_fields
+        from .sitting_record import started_at
+
+        total = sum(v for v in auto.values() if v is not None)
+        marked.extension, marked.late_penalty, marked.lateness = gradebook_fields(ctx.window, started_at(Path(folder)), timestamp, total)
+        marked.timed = True
+    return marked, scores, None, tampering
 
 
 def _changed(cell: dict, ref: Reference | None) -> bool:
@@ -180,6 +191,11 @@ def _timestamp(folder: Path):
     try:
         if text.endswith(" UTC"):  # what nbgrader submit writes; parse_utc handles every other form
             return dt.datetime.fromisoformat(text[:-4])
+        if text.endswith(" CST"):  # nbgrader submit with Exchange.timezone = Asia/Shanghai (the course's setting):
+            from .schedule import SHANGHAI  # China Standard Time, which a generic parser takes for UTC (8 hours off)
+
+            local = dt.datetime.fromisoformat(text[:-4]).replace(tzinfo=SHANGHAI)
+            return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
         return parse_utc(text).replace(tzinfo=None)
     except (ValueError, OverflowError):
         return None
@@ -204,7 +220,10 @@ def marking_session(project: Project, exam_id: str):
     staging = new_staging(project.exams_dir)
     tail = '"metadata": ' + json.dumps(meta, ensure_ascii=False) + ', "nbformat": 4, "nbformat_minor": 5}'
     build = (meta.get("qingfeng") or {}).get("build")
-    ctx = Context(exam_id, key, _fragments(base), tail, str(staging), reference_cells(base, cmap.checksums), build)
+    from .timed_sitting import load_window
+
+    ctx = Context(exam_id, key, _fragments(base), tail, str(staging), reference_cells(base, cmap.checksums), build,
+                  load_window(project, exam_id))
     try:
         with exit_on_terminate():
             yield ctx, cmap, stale
@@ -234,6 +253,7 @@ def mark_exam(project: Project, exam_id: str, workers: int | None = None, progre
     paper = paper_students(project, exam_id)
     with marking_session(project, exam_id) as (ctx, cmap, stale):
         report.stale_removed = stale
+        report.window = ctx.window
         jobs = []
         for job in submission_jobs(project, ctx, report, student):
             if job[1].casefold() in paper:  # the examiner chose this candidate's paper sheet (--prefer sheet)
@@ -248,6 +268,8 @@ def mark_exam(project: Project, exam_id: str, workers: int | None = None, progre
                 continue
             marked.append(m)
             report.marked.append(sid)
+            if m.lateness is not None:
+                report.lateness[sid] = m.lateness
             report.item_scores[sid] = {i: s.points for i, s in scores.items()}
             report.total_points[sid] = sum(s.points for s in scores.values())
             bad = [i for i, s in scores.items() if s.status == "not_literal"]

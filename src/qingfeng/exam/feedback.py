@@ -79,4 +79,35 @@ class CandidateFeedback(NbGraderPreprocessor):
                     k = key.item(item_id)
                     cells.append(new_markdown_cell(f"> **参考答案**：{k.answer_text}\n>\n> **解析**：{k.explanation}"))
         nb.cells = cells
+        self._lateness(project, exam_id, resources)
         return nb, resources
+
+    @staticmethod
+    def _lateness(project, exam_id: str, resources) -> None:
+        """A timed sitting: how this paper's hand-in time counted (the template shows it under the scores)."""
+        from .late_marks import lateness_from_gradebook, penalty_for
+        from .timed_sitting import load_window
+
+        window = load_window(project, exam_id)
+        if window is None:
+            return
+        from .course import open_gradebook
+
+        with open_gradebook(project) as gb:
+            sub = gb.find_submission(exam_id, resources["nbgrader"]["student"])
+            total = float(sub.score or 0)  # every mark so far, hand marks included
+            late = lateness_from_gradebook(window, sub.timestamp, sub.extension, total)
+        # the rule on today's total (the penalty nbgrader stored was computed before the essays were marked)
+        penalty = penalty_for(late, total) or 0.0
+        resources["nbgrader"]["late_penalty"] = penalty
+        resources["nbgrader"]["score"] = total - penalty
+        if not late.late:
+            text = "计时考试：按时交卷。"
+        elif not late.counted:
+            text = f"计时考试：迟交 {late.minutes_late} 分钟，按本场考试的规定（迟交拒收）不计分。"
+        elif late.deduction:
+            text = f"计时考试：迟交 {late.minutes_late} 分钟，按每分钟 {window.deduct_per_minute:g} 分扣 {late.deduction:g} 分（得分已扣除）。"
+        else:
+            text = f"计时考试：迟交 {late.minutes_late} 分钟，已标记迟交，照常计分。"
+        resources["nbgrader"]["qingfeng_lateness"] = text
+        resources["nbgrader"]["qingfeng_refused"] = not late.counted

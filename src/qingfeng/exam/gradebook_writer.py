@@ -34,6 +34,10 @@ class MarkedSubmission:
     auto_scores: dict[str, float | None]  # grade cell name -> auto score (None: needs a marker)
     responded: dict[str, bool]  # solution cell name -> changed from the released template (absent: deleted)
     manual_scores: dict[str, float] = field(default_factory=dict)  # grade cell -> score marked on paper (answer sheets only)
+    timed: bool = False  # a timed sitting: extension and late penalty below are written (.late_marks)
+    extension: dt.timedelta | None = None  # the candidate's deadline minus the closing time
+    late_penalty: float | None = None  # nbgrader's submitted_notebook.late_submission_penalty
+    lateness: object | None = None  # the .timing.Lateness these came from, for the run's summary
 
 
 @dataclass
@@ -90,6 +94,13 @@ def _ts(value: dt.datetime | None, backend: str):
     return value.isoformat(sep=" ")  # the text form nbgrader's ORM leaves in SQLite
 
 
+def _interval(value: dt.timedelta | None, backend: str):
+    """An nbgrader Interval column: native on PostgreSQL, epoch + value as text in SQLite (SQLAlchemy's form)."""
+    if value is None or backend != "sqlite":
+        return value
+    return (dt.datetime(1970, 1, 1) + value).isoformat(sep=" ", timespec="microseconds")
+
+
 def _many(con, sql: str, names: tuple[str, ...], rows: list[tuple]) -> None:
     if rows:
         con.execute(text(sql), [dict(zip(names, r)) for r in rows])
@@ -123,13 +134,19 @@ def write_marks(db, cmap: CellMap, marked: list[MarkedSubmission], fail_after: i
             sid = subs.get(m.student)
             if sid is None:
                 sid = subs[m.student] = _id()
-                rows.new_subs.append((sid, cmap.assignment_id, m.student, _ts(m.timestamp, loc.backend)))
-            elif m.timestamp is not None:
-                rows.stamps.append((_ts(m.timestamp, loc.backend), sid))
+                rows.new_subs.append((sid, cmap.assignment_id, m.student, _ts(m.timestamp, loc.backend),
+                                      _interval(m.extension, loc.backend)))
+            else:
+                if m.timestamp is not None:
+                    rows.stamps.append((_ts(m.timestamp, loc.backend), sid))
+                if m.timed:
+                    rows.extensions.append((_interval(m.extension, loc.backend), sid))
             nid = nbs.get(sid)
             if nid is None:
                 nid = nbs[sid] = _id()
-                rows.new_nbs.append((nid, sid, cmap.notebook_id, False))
+                rows.new_nbs.append((nid, sid, cmap.notebook_id, False, m.late_penalty))
+            elif m.timed:
+                rows.penalties.append((m.late_penalty, nid))
             _grade_rows(nid, cmap, m, grades.get(nid, {}), rows.grade_rows, rows.grade_updates)
             _comment_rows(nid, cmap, m, comments.get(nid, {}), rows.comment_rows, rows.comment_updates)
             if rows.size() > _BATCH:
@@ -147,6 +164,8 @@ class _Rows:
     students: list[tuple] = field(default_factory=list)
     new_subs: list[tuple] = field(default_factory=list)
     stamps: list[tuple] = field(default_factory=list)
+    extensions: list[tuple] = field(default_factory=list)
+    penalties: list[tuple] = field(default_factory=list)
     new_nbs: list[tuple] = field(default_factory=list)
     grade_rows: list[tuple] = field(default_factory=list)
     grade_updates: list[tuple] = field(default_factory=list)
@@ -162,10 +181,12 @@ def _flush(con, rows: _Rows) -> None:
     # ON CONFLICT DO NOTHING: SQLite (3.24+) and PostgreSQL alike
     _many(con, "INSERT INTO student (id) VALUES (:id) ON CONFLICT DO NOTHING", ("id",), rows.students)
     _many(con, "INSERT INTO submitted_assignment (id, assignment_id, student_id, timestamp, extension) "
-               "VALUES (:id, :a, :s, :t, NULL)", ("id", "a", "s", "t"), rows.new_subs)
+               "VALUES (:id, :a, :s, :t, :x)", ("id", "a", "s", "t", "x"), rows.new_subs)
     _many(con, "UPDATE submitted_assignment SET timestamp = :t WHERE id = :id", ("t", "id"), rows.stamps)
+    _many(con, "UPDATE submitted_assignment SET extension = :x WHERE id = :id", ("x", "id"), rows.extensions)
     _many(con, "INSERT INTO submitted_notebook (id, assignment_id, notebook_id, flagged, late_submission_penalty) "
-               "VALUES (:id, :a, :n, :f, NULL)", ("id", "a", "n", "f"), rows.new_nbs)
+               "VALUES (:id, :a, :n, :f, :p)", ("id", "a", "n", "f", "p"), rows.new_nbs)
+    _many(con, "UPDATE submitted_notebook SET late_submission_penalty = :p WHERE id = :id", ("p", "id"), rows.penalties)
     _many(con, "INSERT INTO grade (id, notebook_id, cell_id, auto_score, manual_score, extra_credit, needs_manual_grade) "
                "VALUES (:id, :n, :c, :auto, :manual, :extra, :needs)",
           ("id", "n", "c", "auto", "manual", "extra", "needs"), rows.grade_rows)

@@ -41,6 +41,8 @@ class ScoreTable:
     late: pd.Series = field(default_factory=lambda: pd.Series(dtype=bool))  # index 编号
     responses: pd.DataFrame | None = None  # 编号 × choice item id -> chosen letters ("" = none / unreadable)
     simulated: bool = False
+    lateness: dict = field(default_factory=dict)  # 编号 -> exam.timing.Lateness (timed sittings only)
+    refused: list = field(default_factory=list)  # 编号 of late papers not counted (late policy refuse): not in scores
 
     @property
     def pending(self) -> pd.Series:
@@ -66,7 +68,7 @@ class ScoreTable:
 
     @property
     def absent(self) -> list[str]:
-        return sorted(set(self.roster.index) - set(self.scores.index))
+        return sorted(set(self.roster.index) - set(self.scores.index) - set(self.refused))
 
     @property
     def max_total(self) -> float:
@@ -99,6 +101,9 @@ def load_gradebook(project: Project, exam_id: str, with_responses: bool = True) 
 
     with connect(locate(project), readonly=True) as con:
         due_row = con.execute(text("SELECT duedate FROM assignment WHERE name = :n"), {"n": exam_id}).fetchone()
+        extensions = dict(con.execute(text(
+            "SELECT sa.student_id, sa.extension FROM submitted_assignment sa JOIN assignment a ON a.id = sa.assignment_id "
+            "WHERE a.name = :n"), {"n": exam_id}).fetchall())
         rows = [tuple(r) for r in con.execute(text(
             """SELECT sa.student_id, b.name, g.auto_score, g.manual_score, sa.timestamp FROM grade g
                JOIN base_cell b ON b.id = g.cell_id JOIN submitted_notebook sn ON sn.id = g.notebook_id
@@ -116,8 +121,15 @@ def load_gradebook(project: Project, exam_id: str, with_responses: bool = True) 
     due = pd.to_datetime(due_row[0]) if due_row and due_row[0] else None
     stamps = df.drop_duplicates("编号").set_index("编号")["timestamp"]
     late = (pd.to_datetime(stamps) > due) if due is not None else pd.Series(False, index=stamps.index)
-    table = ScoreTable(exam_id, key.title, items, scores.sort_index(), _roster_frame(project, set(scores.index)),
-                       late.reindex(scores.index).fillna(False).astype(bool))
+    from ..exam.late_marks import table_lateness
+
+    lateness = table_lateness(project, exam_id, stamps, extensions, scores.sum(axis=1))
+    if lateness:  # a timed sitting: each candidate's own deadline, not the closing time
+        late = pd.Series({s: v.late for s, v in lateness.items()}, dtype=bool)
+    refused = sorted(s for s, v in lateness.items() if not v.counted)
+    table = ScoreTable(exam_id, key.title, items, scores.drop(index=refused).sort_index(),
+                       _roster_frame(project, set(scores.index)),
+                       late.reindex(scores.index).fillna(False).astype(bool), lateness=lateness, refused=refused)
     if with_responses:
         table.responses = _responses(project, exam_id, items, list(scores.index))
     return table

@@ -119,7 +119,7 @@ def exam_summary(t: ScoreTable, th: Thresholds = Thresholds()) -> ExamSummary:
     er = float(np.sqrt(1 - alpha)) if alpha == alpha and alpha <= 1 else float("nan")
     sd = float(totals.std(ddof=1)) if n > 1 else float("nan")
     return ExamSummary(
-        expected=len(t.roster), sat=len(t.scores), absent=len(t.absent), pending=int(t.pending.sum()),
+        expected=len(t.roster), sat=len(t.scores) + len(t.refused), absent=len(t.absent), pending=int(t.pending.sum()),
         late=int(t.late.sum()), marked=n, max_total=t.max_total,
         mean=float(totals.mean()) if n else float("nan"), median=float(np.median(totals)) if n else float("nan"), sd=sd,
         skewness=skewness(totals), kurtosis=kurtosis(totals),

@@ -46,7 +46,7 @@ class Report:
         s = self.summary
         out = [SIMULATED_NOTE] if self.table.simulated else []
         out.append(f"统计基数：已全部评完的 {s.marked} 人。缺考 {s.absent} 人；{s.pending} 人尚有题目待人工评分，"
-                   f"不计入平均分、及格率和题目统计；逾期提交 {s.late} 人，照常计入。")
+                   f"不计入平均分、及格率和题目统计；" + _late_note(self.table, s.late))
         if s.pending:
             t = self.table
             waiting = t.scores.isna().sum()
@@ -59,6 +59,19 @@ class Report:
         if s.marked >= 2 and alpha_caveat(s.marked):
             out.append(alpha_caveat(s.marked) + "。")
         return out
+
+
+def _late_note(t: ScoreTable, late: int) -> str:
+    """How late papers were counted: as they are, or by a timed sitting's late policy."""
+    if not t.lateness:
+        return f"逾期提交 {late} 人，照常计入。"
+    policy = next(iter(t.lateness.values())).policy
+    if policy == "refuse":
+        return f"计时考试，迟交拒收：迟交未计分 {len(t.refused)} 人，不计入任何统计（考生成绩表中列出）。"
+    if policy == "deduct":
+        cut = sum(1 for v in t.lateness.values() if v.deduction)
+        return f"计时考试，迟交扣分：迟交 {late} 人（其中 {cut} 人已扣分，考生成绩表的总分为扣分后；题目统计按原始得分）。"
+    return f"计时考试，迟交照收并标记：迟交 {late} 人，照常计入。"
 
 
 def build_report(t: ScoreTable, th: Thresholds = Thresholds(), with_charts: bool = True,

@@ -37,7 +37,12 @@ def by_position(tables: list[tuple[str, ScoreTable]], exam_id: str, title: str) 
     scores = scores[~scores.index.duplicated(keep="first")].sort_index()
     late = pd.concat([t.late for _, t in tables])
     late = late[~late.index.duplicated(keep="first")]
-    return ScoreTable(exam_id, title, items, scores, _roster(tables), late, None, first.simulated)
+    return ScoreTable(exam_id, title, items, scores, _roster(tables), late, None, first.simulated, **_late_policy(tables))
+
+
+def _late_policy(tables: list[tuple[str, ScoreTable]]) -> dict:
+    lateness = {s: v for _, t in tables for s, v in t.lateness.items()}
+    return {"lateness": lateness, "refused": sorted({s for _, t in tables for s in t.refused})}
 
 
 def by_bank_item(tables: list[tuple[str, ScoreTable]], exam_id: str, title: str) -> ScoreTable:
@@ -45,7 +50,7 @@ def by_bank_item(tables: list[tuple[str, ScoreTable]], exam_id: str, title: str)
     items = items[~items.index.duplicated(keep="first")]
     scores = pd.concat([t.scores for _, t in tables]).reindex(columns=items.index)
     scores = scores[~scores.index.duplicated(keep="first")]
-    return ScoreTable(exam_id, title, items, scores, _roster(tables))
+    return ScoreTable(exam_id, title, items, scores, _roster(tables), **_late_policy(tables))
 
 
 def variant_table(tables: list[tuple[str, ScoreTable]], th: Thresholds) -> pd.DataFrame:

@@ -81,6 +81,7 @@ def hub(tmp_path_factory):
            "QINGFENG_HUB_HOST": "127.0.0.1", "QINGFENG_HUB_PORT": str(port),
            "QINGFENG_HUB_API_PORT": str(free_port()), "QINGFENG_PROXY_API_PORT": str(free_port()),
            "QINGFENG_GRADER_PORT": str(free_port()), "QINGFENG_REPORTS_PORT": str(free_port()),
+           "QINGFENG_PROGRESS_PORT": str(free_port()),
            "QINGFENG_PG_PORT": str(free_port())}   # used once deploy/postgres.sh is present
     tmp = tmp_path_factory.mktemp("hub")
     try:

@@ -1,0 +1,209 @@
+"""Learning through the real Hub of deploy/: progress to the trainer, course sync at spawn, certificates.
+
+The same deployment as tests/test_hub.py (its ``hub`` fixture: `deploy/hub.sh start` on free ports,
+throwaway data root, group namespace "qfhubtest", removed afterwards; needs root).  Everything a
+learner or trainer does here goes through their own login, server and kernel.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from .test_hub import PROBE, hub, user  # noqa: F401  (the fixture: one Hub for this module)
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
+SERVICE = "qingfeng-progress"
+
+
+def logged_in(hub, login: str):
+    person = user(hub, login)
+    assert person.login().status_code == 302
+    person.start_server()
+    return person
+
+
+def kernel(person, code: str, timeout: float = 180) -> str:
+    out, err = person.run(f"/user/{person.name}", code, timeout=timeout)
+    assert err == "", err + out
+    return out
+
+
+def lines(out: str) -> dict[str, str]:
+    return dict(line.split(" ", 1) for line in out.strip().splitlines())
+
+
+# --- 1. exercise results reach the trainer through the progress service -------------------------------
+
+RECORD = """
+import os
+from qingfeng.learning.progress import ProgressStore
+from qingfeng.learning import progress_hub
+store = ProgressStore()
+store.record("m01.measures", {item!r}, "岗位职责", 1, 1)
+print("pending", progress_hub.pending(store.path))
+print("url", os.environ["QINGFENG_PROGRESS_URL"])
+"""
+
+CALL = """
+import json, os, urllib.request, urllib.error
+def call(path, body=None):
+    req = urllib.request.Request(os.environ["QINGFENG_PROGRESS_URL"] + path, method="POST" if body else "GET",
+                                 data=json.dumps(body).encode() if body else None,
+                                 headers={{"Authorization": "token " + os.environ["JUPYTERHUB_API_TOKEN"],
+                                          "Content-Type": "application/json"}})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+{body}
+"""
+
+
+def test_a_learners_exercise_result_reaches_the_trainer_and_no_other_learner(hub):
+    c1 = logged_in(hub, "qfhubtest-c1")
+    got = lines(kernel(c1, RECORD.format(item="措施归类第1题")))
+    assert got == {"pending": "0", "url": f"http://127.0.0.1:{hub['env']['QINGFENG_PROGRESS_PORT']}/services/{SERVICE}/"}
+
+    # the trainer gathers the class sheet from the service, in their own server, with their own token
+    t1 = logged_in(hub, "qfhubtest-t1")
+    out = kernel(t1, PROBE.format(targets=[("home", "/home/qfhubtest-c1")]) + """
+import os, subprocess
+p = subprocess.run(["qingfeng", "progress", "gather-hub", os.environ["QINGFENG_PROGRESS_URL"], "--out",
+                    os.path.expanduser("~/进度.xlsx")], capture_output=True, text=True)
+print("exit", p.returncode, p.stdout.strip(), p.stderr.strip())
+""")
+    assert lines(out)["home"] == "denied" and lines(out)["exit"].startswith("0 已从进度服务汇总"), out
+    sheet = load_workbook(Path("/home/qfhubtest-t1") / "进度.xlsx")["练习记录"]
+    rows = list(sheet.values)
+    assert ("qfhubtest-c1", "m01.measures", "措施归类第1题") in {r[:3] for r in rows[1:]}
+
+    # another learner: their own token neither reads nor writes the first learner's records
+    c2 = logged_in(hub, "qfhubtest-c2")
+    out = kernel(c2, CALL.format(body="""
+print("all", call("api/results?all=1")[0])
+status, body = call("api/results", {"results": [{"id": "forged-000001", "exercise": "m01.measures", "item": "冒名",
+                                                 "score": 0, "max_score": 1, "at": "2026-12-01T09:00:00",
+                                                 "learner": "qfhubtest-c1"}]})
+print("post", status, body["learner"])
+print("mine", sorted({r["learner"] for r in call("api/results")[1]["results"]}))
+"""))
+    assert lines(out) == {"all": "403", "post": "200 qfhubtest-c2", "mine": "['qfhubtest-c2']"}
+    out = kernel(c1, CALL.format(body="""
+rows = call("api/results")[1]["results"]
+print("items", sorted(r["item"] for r in rows))
+"""))
+    assert lines(out) == {"items": "['措施归类第1题']"}   # the forged row went to its sender, not to c1
+    # nor does a learner read the service's own folder
+    out = kernel(c1, PROBE.format(targets=[("service", str(hub["root"] / "progress"))]))
+    assert lines(out) == {"service": "denied"}
+
+
+# --- 2. course sync at spawn: learners' edits kept, trainers' updates arrive ---------------------------
+
+MODULE = "01_五类廉政风险.ipynb"
+EDITED, OTHER = "m01-04", "m01-05"      # a cell learner A edits, and one nobody but the trainer touches
+
+
+def _cells(nb: dict) -> dict[str, str]:
+    return {c["id"]: "".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in nb["cells"]}
+
+
+def _notebook(person, path: str) -> dict:
+    r = person.call("GET", f"/user/{person.name}", f"/api/contents/{path}")
+    assert r.status_code == 200, r.text
+    return r.json()["content"]
+
+
+def _save(person, path: str, nb: dict) -> None:
+    r = person.call("PUT", f"/user/{person.name}", f"/api/contents/{path}", json={"type": "notebook", "format": "json", "content": nb})
+    assert r.status_code == 200, r.text
+
+
+def _restart(person) -> None:
+    r = person.hub_api("DELETE", f"/users/{person.name}/server")
+    assert r.status_code in (202, 204), r.text
+    for _ in range(60):
+        if not person.hub_api("GET", f"/users/{person.name}").json().get("servers"):
+            break
+        import time
+        time.sleep(1)
+    person.start_server()
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    import hashlib
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+TRAINER_EDITS = """
+import os, nbformat
+path = os.path.expanduser("~/课程原件/{module}")
+nb = nbformat.read(path, as_version=4)
+for cell in nb.cells:
+    if cell.id == {edited!r}:
+        cell.source = "## 一、为什么要先分类（培训师更新）\\n\\n更新后的讲解。"
+    if cell.id == {other!r}:
+        cell.source = "## 二、三份文件的定义对照（培训师更新）"
+nbformat.write(nb, path)
+print("saved", os.path.realpath(path))
+"""
+
+
+def test_course_sync_keeps_a_learners_edit_and_brings_the_trainers_update(hub):
+    from .test_hub import qingfeng
+
+    published, course = hub["root"] / "published" / "courses", hub["root"] / "course" / "courses"
+    a, b = logged_in(hub, "qfhubtest-c2"), logged_in(hub, "qfhubtest-c3")
+    path = f"我的课程/{MODULE}"
+    original = _cells(_notebook(b, path))
+    assert original == _cells(json.loads((published / MODULE).read_text(encoding="utf-8")))   # synced at spawn
+    before = {"published": _digest(published), "course": _digest(course)}
+
+    # A edits one cell; A's run-all and autosave put outputs into A's copy only
+    nb = _notebook(a, path)
+    for cell in nb["cells"]:
+        if cell["id"] == EDITED:
+            cell["source"] = "## 一、为什么要先分类\n\n我的笔记：风险是“可能性”，不是已经发生的问题。"
+        if cell["cell_type"] == "code":
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "运行结果\n"}]
+            cell["execution_count"] = 1
+    _save(a, path, nb)
+    assert {"published": _digest(published), "course": _digest(course)} == before
+    assert _cells(_notebook(b, path)) == original
+    # and a learner cannot write the course itself, from the kernel or the contents API
+    out = kernel(a, f"""
+import pathlib
+for label, p in (("published", {str(published / MODULE)!r}), ("course", {str(course / MODULE)!r})):
+    try:
+        pathlib.Path(p).write_text("x")
+        print(label, "WRITTEN")
+    except PermissionError:
+        print(label, "denied")
+""")
+    assert lines(out) == {"published": "denied", "course": "denied"}
+    r = a.call("PUT", "/user/qfhubtest-c2", f"/api/contents/..%2F..%2F{str(published / MODULE).lstrip('/')}",
+               json={"type": "file", "format": "text", "content": "x"})
+    assert r.status_code >= 400
+    assert {"published": _digest(published), "course": _digest(course)} == before
+
+    # the trainer updates both cells in the course notebooks (~/课程原件), the administrator publishes
+    t1 = logged_in(hub, "qfhubtest-t1")
+    out = kernel(t1, TRAINER_EDITS.format(module=MODULE, edited=EDITED, other=OTHER))
+    assert lines(out)["saved"] == str(course / MODULE)
+    qingfeng(hub["env"], "hub", "prepare")
+    updated = _cells(json.loads((published / MODULE).read_text(encoding="utf-8")))
+    assert "培训师更新" in updated[EDITED] and "培训师更新" in updated[OTHER]
+
+    # the next spawn syncs: A keeps their edit and gets the other update; B gets both
+    for person in (a, b):
+        _restart(person)
+    mine, theirs = _cells(_notebook(a, path)), _cells(_notebook(b, path))
+    assert mine[EDITED].startswith("## 一、为什么要先分类\n\n我的笔记") and mine[OTHER] == updated[OTHER]
+    assert theirs == updated
+    assert all(not c.get("outputs") for c in _notebook(a, path)["cells"] if c["cell_type"] == "code")  # outputs are not merged back
+    assert all(os.stat(p).st_uid == 0 and not os.stat(p).st_mode & 0o022 for p in published.rglob("*"))  # still root's, read-only

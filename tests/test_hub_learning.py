@@ -207,3 +207,108 @@ for label, p in (("published", {str(published / MODULE)!r}), ("course", {str(cou
     assert theirs == updated
     assert all(not c.get("outputs") for c in _notebook(a, path)["cells"] if c["cell_type"] == "code")  # outputs are not merged back
     assert all(os.stat(p).st_uid == 0 and not os.stat(p).st_mode & 0o022 for p in published.rglob("*"))  # still root's, read-only
+
+
+# --- 3. the 结业测验 is marked and the 结业证书 signed by the service, not in the learner's kernel -------
+
+def _answer_key(hub) -> dict:
+    """Right answers to every objective bank item, read here as root (the learner's kernel cannot)."""
+    from qingfeng.bank import load_bank
+
+    bank = load_bank(hub["root"] / "course" / "exams" / "bank")
+    out = {}
+    for it in bank.items.values():
+        if it.type == "填空":
+            out[it.id] = [b.accept[0] for b in it.blanks]
+        elif it.type == "多选":
+            out[it.id] = list(it.key)
+        elif it.key:
+            out[it.id] = it.key[0]
+    return out
+
+
+FINAL_TEST = """
+from pathlib import Path
+from qingfeng.bank import Bank
+from qingfeng.learning import final_test_hub
+from qingfeng.learning.catalog import MODULES
+from qingfeng.learning.final_test import FinalTest
+from qingfeng.learning.progress import ProgressStore
+KEYS = {keys!r}
+store = ProgressStore()
+ft = FinalTest(Bank(), set(), store, Path.home())          # on the Hub: the paper comes from the service
+print("items", len(ft.items), all(not it.key and not it.explanation for it in ft.items))
+for w, it in zip(ft.paper.inputs, ft.paper.items):
+    v = KEYS[it.id]
+    if it.type == "填空":
+        for t, x in zip(w.children, v):
+            t.value = x
+    elif it.type == "多选":
+        w.value = tuple(v)
+    else:
+        w.value = v
+ft._hand_in()
+print("result", ft.result.value.replace("\\n", " "))
+try:                                   # asking directly, past the widget's own check: the service refuses
+    final_test_hub.request_certificate("李二", "交通局")
+    print("early", "ISSUED")
+except final_test_hub.HubRefused as e:
+    print("early", e)
+for m in MODULES:
+    for e in m.exercises:
+        store.record(e.key, "练习", None, 1, 1)
+ft.name.value, ft.unit.value = "李二", "交通局"
+ft._certificate()
+print("cert", ft.cert_out.value.replace("\\n", " "))
+print("pdf", (Path.home() / "结业证书.pdf").stat().st_size > 10000)
+"""
+
+FORGE = """
+import os
+from qingfeng.learning import certificate
+from qingfeng.learning.progress import ProgressStore
+os.environ["QINGFENG_CERT_KEY_FILE"] = os.path.expanduser("~/my.key")   # a key of the learner's own
+print("forged", certificate.issue(ProgressStore(), "李二", "交通局", 7.0, 100.0).id)
+"""
+
+VERIFY = """
+import os, subprocess
+for cid in {ids!r}:
+    p = subprocess.run(["qingfeng", "progress", "verify", cid], capture_output=True, text=True)
+    print("verify", p.returncode, (p.stdout + p.stderr).strip().replace("\\n", " "))
+"""
+
+
+def test_the_certificate_is_marked_and_signed_by_the_service_and_verifies_for_the_trainer(hub):
+    import re
+
+    c2 = logged_in(hub, "qfhubtest-c2")
+    out = kernel(c2, FINAL_TEST.format(keys=_answer_key(hub)), timeout=300)
+    got = lines(out)
+    assert got["items"] == "18 True", out                      # 3 per topic, no key reached the kernel
+    assert "100 分" in got["result"] and "通过" in got["result"], out
+    assert got["early"].startswith("还有单元没有完成"), out
+    cert_id = re.search(r"证书编号：<b>(QF-\d{8}-[0-9A-F]{12})</b>", got["cert"]).group(1)
+    assert got["pdf"] == "True"
+
+    # the key: the service account's, 0600, in its 0700 folder; neither the learner nor an examiner reads it
+    key = hub["root"] / "progress" / "certificate.key"
+    import pwd
+    assert oct(os.stat(key).st_mode & 0o777) == "0o600" and pwd.getpwuid(os.stat(key).st_uid).pw_name == "qfhubtest-progress"
+    assert lines(kernel(c2, PROBE.format(targets=[("key", str(key))]))) == {"key": "denied"}
+    e1 = user(hub, "qfhubtest-e1")
+    assert e1.login().status_code == 302 and e1.open("/services/qingfeng/lab").status_code == 200
+    out, err = e1.run("/services/qingfeng", PROBE.format(targets=[("key", str(key))]))
+    assert err == "" and lines(out) == {"key": "denied"}
+
+    # a certificate the learner signs with a key of their own is not one
+    forged = lines(kernel(c2, FORGE))["forged"]
+    tampered = cert_id[:-1] + ("0" if cert_id[-1] != "0" else "1")
+    t1 = logged_in(hub, "qfhubtest-t1")
+    results = [line.split(" ", 2)[1:] for line in kernel(t1, VERIFY.format(ids=[cert_id, tampered, forged])).splitlines()]
+    assert results[0][0] == "0" and "证书有效：李二（交通局）" in results[0][1], results
+    assert results[1][0] == "1" and "没有证书编号" in results[1][1], results
+    assert results[2][0] == "1" and "没有证书编号" in results[2][1], results
+    # verifying is the trainers' business
+    learner = lines(kernel(c2, VERIFY.format(ids=[cert_id])))["verify"]
+    assert learner.startswith("1 ") and "只有培训师" in learner

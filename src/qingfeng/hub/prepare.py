@@ -76,7 +76,7 @@ def ensure_grader(layout: Layout) -> None:
 def ensure_progress_account(layout: Layout) -> None:
     """The account the learner-progress service runs as, and its private folder.
 
-    Member of the examiners' group only to read what that group reads (the gradebook's password
+    Member of the staff and examiners' groups only to read what that group reads (the gradebook's password
     file, the bank it marks the 结业测验 against); no person logs in as it, and its folder (the
     certificate key) is 0700, so neither learners nor examiners (who work as the grader account) read it.
     """
@@ -86,7 +86,7 @@ def ensure_progress_account(layout: Layout) -> None:
         subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", str(layout.progress_state),
                         "--shell", "/usr/sbin/nologin", "--user-group", "--comment", "qingfeng progress service",
                         layout.progress_user], check=True, capture_output=True)
-    subprocess.run(["usermod", "--append", "--groups", layout.examiners_group, layout.progress_user],
+    subprocess.run(["usermod", "--append", "--groups", f"{layout.staff_group},{layout.examiners_group}", layout.progress_user],
                    check=True, capture_output=True)
     layout.progress_state.mkdir(exist_ok=True)
     _chown(layout.progress_state, layout.progress_user, layout.progress_user, 0o700)

@@ -9,6 +9,8 @@ API under the service prefix (``/services/qingfeng-progress/``):
 
 * ``POST api/results`` ``{"results": [{"id", "exercise", "item", "category", "score", "max_score",
   "at", …}]}`` → ``{"stored": n}``; resending a row with the same id stores it once.
+  Rows for a module's self-check (:data:`SERVICE_MARKED`) are not taken from kernels (``"ignored": n``):
+  the service marks and records those itself (``api/self-check``, :mod:`qingfeng.learning.self_check_service`).
 * ``GET api/results`` → your own rows; ``GET api/results?all=1`` → every row (trainers only).
 * the 结业测验 and 结业证书: :mod:`qingfeng.learning.certificate_service` (``api/final-test``,
   ``api/certificate``, ``api/certificates/<id>``), when ``QINGFENG_COURSE`` names the course copy.
@@ -32,10 +34,13 @@ from sqlalchemy.engine import make_url
 from tornado import ioloop, web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
+from .catalog import MODULES
+
 SERVICE_NAME = "qingfeng-progress"
 TRAINERS_GROUP = "qingfeng-trainers"  # the ONE place the trainers' Hub group is named for this service
 FIELDS = ("exercise", "item", "category", "score", "max_score", "at")
 MAX_ROWS = 1000  # per request
+SERVICE_MARKED = frozenset(e.key for m in MODULES for e in m.exercises if e.kind == "自测")  # marked here, never posted
 log = logging.getLogger(SERVICE_NAME)
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS qingfeng_progress (
@@ -64,6 +69,8 @@ def check_row(raw) -> dict:
     rid = str(raw.get("id") or "")
     if not 8 <= len(rid) <= 64:
         raise ValueError("记录缺少 id（8～64 个字符）")
+    if rid.startswith("svc-"):
+        raise ValueError(f"记录 {rid}：以 svc- 开头的 id 只由服务自己使用")
     row = {"id": rid}
     for f in ("exercise", "item", "at"):
         if not isinstance(raw.get(f), str) or not raw[f]:
@@ -170,7 +177,9 @@ class ResultsHandler(HubUserHandler):
             rows = [check_row(r) for r in raw]
         except ValueError as e:
             raise web.HTTPError(400, str(e)) from None
-        self.finish({"learner": self.user_model["name"], "stored": self.store.add(self.user_model["name"], rows) if rows else 0})
+        kept = [r for r in rows if r["exercise"] not in SERVICE_MARKED]  # those the service marks and records itself
+        self.finish({"learner": self.user_model["name"], "stored": self.store.add(self.user_model["name"], kept) if kept else 0,
+                     "ignored": len(rows) - len(kept)})
 
 
 def hub_wiring(python: str, port: int, db_url: str, password_file: str, trainers_group: str = TRAINERS_GROUP,
@@ -200,6 +209,12 @@ def results_routes(args: dict) -> list[tuple]:
     return [("api/results", ResultsHandler, args)]
 
 
+def _self_check_routes(args: dict) -> list[tuple]:
+    from .self_check_service import routes  # the modules' self-checks (needs the course: QINGFENG_COURSE)
+
+    return routes(args)
+
+
 def _certificate_routes(args: dict) -> list[tuple]:
     from .certificate_service import routes  # the 结业测验 and 结业证书 (needs the course: QINGFENG_COURSE)
 
@@ -208,7 +223,7 @@ def _certificate_routes(args: dict) -> list[tuple]:
 
 # Each entry: args -> [(path under the prefix, handler, handler args)].  Another concern of the
 # service adds its own function here (handlers subclass HubUserHandler).
-ROUTES = [results_routes, _certificate_routes]
+ROUTES = [results_routes, _self_check_routes, _certificate_routes]
 
 
 def make_app(store: Store, group: str | None = None, routes=None):

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from qingfeng.learning.catalog import MODULES
+
 from .test_hub import PROBE, hub, user  # noqa: F401  (the fixture: one Hub for this module)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
@@ -254,13 +256,59 @@ try:                                   # asking directly, past the widget's own 
     print("early", "ISSUED")
 except final_test_hub.HubRefused as e:
     print("early", e)
-for m in MODULES:
+for m in MODULES:        # every exercise recorded by the kernel itself, the self-checks too: not enough
     for e in m.exercises:
         store.record(e.key, "练习", None, 1, 1)
+try:
+    final_test_hub.request_certificate("李二", "交通局")
+    print("own", "ISSUED")
+except final_test_hub.HubRefused as e:
+    print("own", e)
+{self_checks}
 ft.name.value, ft.unit.value = "李二", "交通局"
 ft._certificate()
 print("cert", ft.cert_out.value.replace("\\n", " "))
 print("pdf", (Path.home() / "结业证书.pdf").stat().st_size > 10000)
+"""
+
+# Each module's self-check as its notebook runs it (the cell's own call), answered through the widget.
+SELF_CHECKS = """
+import glob, json, os, urllib.request
+os.chdir(os.path.expanduser("~/我的课程"))
+def fill(sc, upto):
+    for w, it in list(zip(sc.inputs, sc.items))[:upto]:
+        v = KEYS[it.id]
+        if it.type == "填空":
+            for t, x in zip(w.children, v):
+                t.value = x
+        elif it.type == "多选":
+            w.value = tuple(v)
+        else:
+            w.value = v
+drawn = 0
+for path in sorted(glob.glob("0[1-6]_*.ipynb")):
+    cells = ["".join(c["source"]) for c in json.load(open(path, encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+    exec(cells[0])                                          # from qingfeng.learning import lessons; lessons.start(…)
+    call = next(c for c in cells if "lessons.self_check(" in c).strip().removesuffix(".widget")
+    sc = eval(call)
+    keyless = all(not it.key and not it.explanation and not any(b.accept for b in it.blanks) for it in sc.items)
+    if path.startswith("01"):                               # first with the last item left open: a hint, the answer on request
+        fill(sc, len(sc.items) - 1)
+        sc.check.click()
+        drawn += len(sc.items)
+        last = sc.panel.html.value.split("第%d题" % len(sc.items))[1]
+        sc.panel.reveal.click()
+        print("hint", "提示：" in last and "参考答案" not in last, "参考答案" in sc.panel.html.value.split("第%d题" % len(sc.items))[1])
+    fill(sc, len(sc.items))
+    sc.check.click()
+    drawn += len(sc.items)
+    print("selfcheck" + path[:2], len(sc.items), keyless, sc.panel.html.value.count("✔") == len(sc.items))
+req = urllib.request.Request(os.environ["QINGFENG_PROGRESS_URL"] + "api/results",
+                             headers={"Authorization": "token " + os.environ["JUPYTERHUB_API_TOKEN"]})
+rows = json.loads(urllib.request.urlopen(req, timeout=30).read())["results"]
+mine = [r for r in rows if r["exercise"].endswith(".selfcheck")]
+print("service", len(mine) - drawn, sorted({r["exercise"] for r in mine}) == ["m0%d.selfcheck" % i for i in range(1, 7)],
+      all(json.loads(r["extra"])["marked_by"] == "qingfeng-progress" for r in mine))
 """
 
 FORGE = """
@@ -283,8 +331,15 @@ def test_the_certificate_is_marked_and_signed_by_the_service_and_verifies_for_th
     import re
 
     c2 = logged_in(hub, "qfhubtest-c2")
-    out = kernel(c2, FINAL_TEST.format(keys=_answer_key(hub)), timeout=300)
+    out = kernel(c2, FINAL_TEST.format(keys=_answer_key(hub), self_checks=SELF_CHECKS), timeout=600)
     got = lines(out)
+    # a self-check counts only when the service marked it: the kernel's own rows do not complete a module
+    assert got["own"].startswith("还有单元没有完成") and got["own"].count("、") == len(MODULES) - 1, out
+    assert got["hint"] == "True True", out                     # hint first, the answer and explanation on request
+    for n in range(1, 7):
+        count, keyless, right = got[f"selfcheck0{n}"].split()
+        assert int(count) > 0 and keyless == "True" and right == "True", out
+    assert got["service"] == "0 True True", out                # each module's self-check recorded by the service
     assert got["items"] == "18 True", out                      # 3 per topic, no key reached the kernel
     assert "100 分" in got["result"] and "通过" in got["result"], out
     assert got["early"].startswith("还有单元没有完成"), out

@@ -96,7 +96,7 @@ def test_the_draw_carries_no_key_marking_gives_hint_then_answer_and_the_service_
     assert status == 200 and marked["score"] == 3 and marked["max_score"] == 4
     last = marked["parts"][3]
     assert not last["correct"] and last["hint"].startswith("这道题还没有作答") and "参考答案" not in last["hint"]
-    assert f"解析：" in last["message"] and "参考答案" in last["message"]   # shown when the learner asks
+    assert "解析：" in last["message"] and "参考答案" in last["message"]   # shown when the learner asks
     rows = store.rows("alice")
     assert sorted(r["item"] for r in rows) == sorted(ids) and {r["exercise"] for r in rows} == {"m02.selfcheck"}
     assert sorted(r["score"] for r in rows) == [0.0, 1.0, 1.0, 1.0]

@@ -6,6 +6,8 @@
 #   formgrade-qingfeng  考官       the course service "qingfeng": formgrader + terminal, as the grader account
 #   qingfeng-trainers   培训师     own server; may edit the case library in the course copy
 #   qingfeng-leaders    领导       no server; the "reports" service (statistics reports) only
+# Learners' and trainers' kernels post exercise results to the "qingfeng-progress" service with their
+# own token; trainers read everyone's (`qingfeng progress gather-hub`), learners only their own.
 # The Hub grants each group its scopes below; the file system (modes set by `qingfeng hub prepare`)
 # enforces the rest, so a candidate's own kernel gets "permission denied" on keys, bank and gradebook.
 #
@@ -13,12 +15,13 @@
 #   QINGFENG_HUB_ROOT        data root (deploy/hub.sh: var/hub in the project unless set)
 #   QINGFENG_HUB_HOST/PORT   where people connect (127.0.0.1:8000; 0.0.0.0 for a LAN)
 #   QINGFENG_HUB_API_PORT, QINGFENG_PROXY_API_PORT, QINGFENG_GRADER_PORT, QINGFENG_REPORTS_PORT
-#                            internal loopback ports (default PORT+1 … PORT+4)
+#   QINGFENG_PROGRESS_PORT   internal loopback ports (default PORT+1 … PORT+5)
 #   QINGFENG_HUB_AUTH        "pam" (default) or "ldap" (see the LDAP block at the end)
 import os
 
 from qingfeng.hub.auth import QingfengPAMAuthenticator, pre_spawn_hook
 from qingfeng.hub.layout import COURSE_ID, layout
+from qingfeng.hub.services import progress_wiring
 
 c = get_config()  # noqa: F821
 lay = layout()
@@ -52,6 +55,10 @@ c.PAMAuthenticator.open_sessions = False
 c.Authenticator.manage_groups = True          # Hub groups = the user's 清风 Linux groups, at every login
 c.Authenticator.admin_users = set()           # nobody administers the Hub through the web
 
+# the learner-progress service (results, 结业测验, certificates): see qingfeng.hub.services
+progress = progress_wiring(lay, _port("QINGFENG_PROGRESS_PORT", 5))
+reach_progress = progress["user_scopes"]      # access:services!service=qingfeng-progress
+
 # --- roles: what each group may reach --------------------------------------------------------------
 # (groups are created from the roles below; their members come from the authenticator at login)
 c.JupyterHub.load_roles = [
@@ -59,10 +66,11 @@ c.JupyterHub.load_roles = [
      "scopes": [f"access:services!service={COURSE_ID}", "access:services!service=reports",
                 "list:services", f"read:services!service={COURSE_ID}", "read:services!service=reports"]},
     {"name": "qingfeng-learner", "groups": [lay.role_group("learner")],
-     "scopes": ["list:services", f"read:services!service={COURSE_ID}"]},
+     "scopes": ["list:services", f"read:services!service={COURSE_ID}", *reach_progress]},
     {"name": "qingfeng-leader", "groups": [lay.role_group("leader")],
      "scopes": ["access:services!service=reports", "list:services", "read:services!service=reports"]},
-    {"name": "qingfeng-trainer", "groups": [lay.role_group("trainer")], "scopes": ["list:services"]},
+    {"name": "qingfeng-trainer", "groups": [lay.role_group("trainer")], "scopes": ["list:services", *reach_progress]},
+    progress["role"],                             # the service may read the trainers' group
     # single-user servers' tokens: what their owner has (nbgrader's course list asks the Hub for services)
     {"name": "server", "scopes": ["inherit"]},
 ]
@@ -75,6 +83,7 @@ c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.pre_spawn_hook = pre_spawn_hook    # leaders: no server; others: their role's Jupyter settings
 c.Spawner.args = [f"--LabApp.app_settings_dir={lay.lab_settings}"]   # simplified Chinese interface
+c.Spawner.environment = dict(progress["spawner_environment"])   # QINGFENG_PROGRESS_URL: where kernels post
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 90
 
@@ -106,6 +115,7 @@ c.JupyterHub.services = [
         "environment": {"QINGFENG_REPORTS": str(lay.reports)},
         "oauth_no_confirm": True,
     },
+    progress["service"],                          # python -m qingfeng.learning.progress_service, as <ns>-progress
 ]
 
 # --- LDAP instead of PAM (a unit's directory) ------------------------------------------------------

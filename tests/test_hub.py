@@ -81,6 +81,7 @@ def hub(tmp_path_factory):
            "QINGFENG_HUB_HOST": "127.0.0.1", "QINGFENG_HUB_PORT": str(port),
            "QINGFENG_HUB_API_PORT": str(free_port()), "QINGFENG_PROXY_API_PORT": str(free_port()),
            "QINGFENG_GRADER_PORT": str(free_port()), "QINGFENG_REPORTS_PORT": str(free_port()),
+           "QINGFENG_PROGRESS_PORT": str(free_port()),
            "QINGFENG_PG_PORT": str(free_port())}   # used once deploy/postgres.sh is present
     tmp = tmp_path_factory.mktemp("hub")
     try:
@@ -110,7 +111,7 @@ def test_accounts_one_linux_user_per_row_with_role_groups_private_home_and_a_pri
     assert oct(os.stat(hub["tmp"] / "账号密码单.xlsx").st_mode & 0o777) == "0o600"
     members = {g: set(grp.getgrnam(g).gr_mem) for g in (f"nbgrader-{NS}", f"formgrade-{NS}", f"{NS}-leaders", f"{NS}-users")}
     assert members[f"nbgrader-{NS}"] == {"qfhubtest-c1", "qfhubtest-c2", "qfhubtest-c3"}
-    assert members[f"formgrade-{NS}"] == {"qfhubtest-e1", f"grader-{NS}"}
+    assert members[f"formgrade-{NS}"] == {"qfhubtest-e1", f"grader-{NS}", f"{NS}-progress"}   # the progress service reads the bank
     assert "qfhubtest-l1" in members[f"{NS}-leaders"]
     assert members[f"{NS}-users"] == set(hub["passwords"]) and "qfhubtest-t1" in set(grp.getgrnam(f"{NS}-trainers").gr_mem)
     for login in hub["passwords"]:

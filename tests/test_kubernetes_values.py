@@ -77,6 +77,16 @@ def test_the_qingfeng_settings_are_the_same_keys(hub_config, values, manifests):
     assert wanted <= course_env
     reports = next(d for d in manifests if d["metadata"]["name"] == "qingfeng-reports")
     assert set(by_name["reports"]["environment"]) <= {e["name"] for e in reports["spec"]["template"]["spec"]["containers"][0]["env"]}
+    # the learner-progress service: same command, same settings; kernels are told where it answers
+    progress = next(d for d in manifests if d["metadata"]["name"] == "qingfeng-progress")
+    container = progress["spec"]["template"]["spec"]["containers"][0]
+    assert container["command"][1:] == by_name["qingfeng-progress"]["command"][1:] == ["-m", "qingfeng.learning.progress_service"]
+    progress_env = {e["name"]: e.get("value") for e in container["env"]}
+    assert set(by_name["qingfeng-progress"]["environment"]) <= set(progress_env)
+    assert progress_env["QINGFENG_TRAINERS_GROUP"] == Layout(Path("/srv/qingfeng"), "qingfeng").role_group("trainer")
+    assert set(hub_config.Spawner.environment) <= set(values["singleuser"]["extraEnv"])
+    assert values["singleuser"]["extraEnv"]["QINGFENG_PROGRESS_URL"] == \
+        values["hub"]["services"]["qingfeng-progress"]["url"] + "/services/qingfeng-progress/"
     # what pre_spawn_hook sets on one machine, the k8s spawn hook sets too
     auth = (REPO / "src" / "qingfeng" / "hub" / "auth.py").read_text(encoding="utf-8")
     hook = values["hub"]["extraConfig"]["qingfeng-roles"]

@@ -134,7 +134,7 @@ def test_own_rows_stored_and_the_user_comes_from_the_token(hub):
     service, tokens = hub
     status, body = call(service + "api/results", tokens["alice"],
                         {"results": [row("alice-0001", "题1"), row("alice-0002", "题2", learner="bob")]})
-    assert status == 200 and body == {"learner": "alice", "stored": 2}
+    assert status == 200 and body == {"learner": "alice", "stored": 2, "ignored": 0}
     # the same row again (a resend after a lost answer) is stored once
     assert call(service + "api/results", tokens["alice"], {"results": [row("alice-0001", "题1")]})[1]["stored"] == 0
     status, body = call(service + "api/results", tokens["alice"])

@@ -42,8 +42,29 @@ def gather_cmd(paths: tuple[str, ...], out: str) -> None:
 @progress.command("verify")
 @click.argument("cert_id")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-def verify_cmd(cert_id: str, paths: tuple[str, ...]) -> None:
-    """核验结业证书编号：在学员的进度文件（默认：本机的进度文件）中查找并校验签名。有效时退出码为 0。"""
+@click.option("--hub", "hub_url", default=None,
+              help="在 JupyterHub 的进度服务上核验（如 http://127.0.0.1:8000/services/qingfeng-progress/；Hub 终端里默认取 QINGFENG_PROGRESS_URL）")
+@click.option("--token", envvar=["QINGFENG_HUB_TOKEN", "JUPYTERHUB_API_TOKEN"], default=None,
+              help="培训师本人的 JupyterHub 令牌（--hub 时；默认取环境变量 QINGFENG_HUB_TOKEN 或 JUPYTERHUB_API_TOKEN）")
+def verify_cmd(cert_id: str, paths: tuple[str, ...], hub_url: str | None, token: str | None) -> None:
+    """核验结业证书编号：单机时在学员的进度文件（默认：本机的进度文件）中查找并校验签名；
+    在 JupyterHub 上（--hub，或 Hub 终端里不给文件时）向进度服务核验。有效时退出码为 0。"""
+    import os
+
+    hub_url = hub_url or (os.environ.get("QINGFENG_PROGRESS_URL") if not paths else None)
+    if hub_url:
+        from ..learning.final_test_hub import HubRefused, verify as verify_on_hub
+
+        if not token:
+            raise click.ClickException("缺少令牌：请用 --token 或环境变量 QINGFENG_HUB_TOKEN 给出培训师本人的 JupyterHub 令牌")
+        try:
+            ok, message = verify_on_hub(hub_url, token, cert_id)
+        except HubRefused as e:
+            raise click.ClickException(str(e)) from None
+        click.echo(message)
+        if not ok:
+            raise SystemExit(1)
+        return
     from ..learning.certificate import verify
     from ..learning.class_report import find_progress_files
     from ..learning.progress import default_path

@@ -122,7 +122,7 @@ def read_accounts(path: Path, layout: Layout) -> tuple[list[Account], list[RowEr
 
 def _foreign_account(login: str, layout: Layout) -> str | None:
     """A problem if ``login`` is an existing system account that 清风 did not create."""
-    if login in (layout.grader_user, "root"):
+    if login in (layout.grader_user, layout.progress_user, "root"):
         return f"“{login}”是系统保留账号，不能作为考生或工作人员的编号"
     try:
         pw = pwd.getpwnam(login)

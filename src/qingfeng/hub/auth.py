@@ -67,12 +67,14 @@ async def pre_spawn_hook(spawner) -> None:
     if role == "trainer":
         spawner.environment["QINGFENG_COURSE"] = str(lay.course)
         await _run_as(spawner.user.name, ["ln", "-sfn", str(lay.course / "risk_case_library"), CASE_LIBRARY_LINK], spawner.log)
+        await _run_as(spawner.user.name, ["ln", "-sfn", str(lay.course / "courses"), COURSE_SOURCE_LINK], spawner.log)
     if role in ("learner", "trainer"):
         await sync_courses_as(spawner.user.name, lay, spawner.log)
 
 
 COURSE_FOLDER = "我的课程"
 CASE_LIBRARY_LINK = "案例库"   # in a trainer's home: the course copy's case library (group-writable for trainers)
+COURSE_SOURCE_LINK = "课程原件"  # in a trainer's home: the course notebooks learners sync from, once published
 
 
 async def _run_as(login: str, args: list[str], log, timeout: float = 120) -> bool:

@@ -15,6 +15,7 @@ other Linux users).  Nothing goes into /etc or the system's PostgreSQL.
     <root>/config/lab-settings/  JupyterLab overrides for everyone (Chinese interface)
     <root>/grader-home/   the grader account's home
     <root>/postgres/      the PostgreSQL data directory (deploy/postgres.sh)
+    <root>/progress/      0700 <ns>-progress: the progress service's own files (certificate key)
 
 Group names are built from a *namespace* (``QINGFENG_HUB_NAMESPACE``,
 default ``qingfeng``) so tests can use a throwaway one; the nbgrader course
@@ -94,6 +95,11 @@ class Layout:
         """JupyterLab's app settings for every server (simplified Chinese interface)."""
         return self.root / "config" / "lab-settings"
 
+    @property
+    def progress_state(self) -> Path:
+        """The progress service's private folder (0700, its account): the certificate key lives here."""
+        return self.root / "progress"
+
     def config_dir(self, role_key: str) -> Path:
         return self.root / "config" / role_key
 
@@ -101,6 +107,12 @@ class Layout:
     @property
     def grader_user(self) -> str:
         return f"grader-{self.namespace}"
+
+    @property
+    def progress_user(self) -> str:
+        """The account the learner-progress service runs as: not a person, not the grader account
+        (examiners work as that one), so only the service reads its certificate key."""
+        return f"{self.namespace}-progress"
 
     @property
     def users_group(self) -> str:

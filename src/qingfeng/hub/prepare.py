@@ -10,6 +10,7 @@ by the file system:
     exchange/          root 1777 (sticky)        nbgrader creates inbound/ (2733, writable not listable)
     reports/           grader:<ns>-leaders 2750  statistics reports, served to leaders
     hub/               root 0700                 Hub database, cookie secret
+    progress/          <ns>-progress 0700        the learner-progress service's own files: certificate key
 """
 from __future__ import annotations
 
@@ -77,6 +78,28 @@ def ensure_grader(layout: Layout) -> None:
     groups = [layout.staff_group, layout.examiners_group, layout.role_group("trainer"), layout.role_group("leader")]
     subprocess.run(["usermod", "--append", "--groups", ",".join(groups), layout.grader_user], check=True, capture_output=True)
     os.chmod(layout.grader_home, 0o700)
+
+
+def ensure_progress_account(layout: Layout) -> None:
+    """The account the learner-progress service runs as, and its private folder.
+
+    Member of the staff and examiners' groups only to read what that group reads (the gradebook's password
+    file, the bank it marks the 结业测验 against); no person logs in as it, and its folder (the
+    certificate key) is 0700, so neither learners nor examiners (who work as the grader account) read it.
+    """
+    try:
+        pwd.getpwnam(layout.progress_user)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", str(layout.progress_state),
+                        "--shell", "/usr/sbin/nologin", "--user-group", "--comment", "qingfeng progress service",
+                        layout.progress_user], check=True, capture_output=True)
+    subprocess.run(["usermod", "--append", "--groups", f"{layout.staff_group},{layout.examiners_group}", layout.progress_user],
+                   check=True, capture_output=True)
+    layout.progress_state.mkdir(exist_ok=True)
+    _chown(layout.progress_state, layout.progress_user, layout.progress_user, 0o700)
+    for f in layout.progress_state.iterdir():
+        if f.is_file():
+            _chown(f, layout.progress_user, layout.progress_user, 0o600)
 
 
 def write_role_config(layout: Layout, role: str) -> Path:
@@ -203,6 +226,7 @@ def prepare(source: Project, layout: Layout, db_url: str | None = None, password
     if created:
         done.append(f"新建用户组：{'、'.join(created)}")
     ensure_grader(layout)
+    ensure_progress_account(layout)
     g = layout.grader_user
     layout.hub_state.mkdir(exist_ok=True)
     os.chmod(layout.hub_state, 0o700)

@@ -26,7 +26,7 @@ from .progress import ProgressStore
 from .render import safe_callback
 from .sortable import SortableList
 
-__all__ = ["Placement", "StepOrder", "SelfCheck", "ProgressView", "bank_key_text"]
+__all__ = ["Placement", "StepOrder", "SelfCheck", "ProgressView", "bank_key_text", "self_check_pool", "mark_items"]
 WIDE = W.Layout(width="95%")
 
 
@@ -131,24 +131,55 @@ def bank_key_text(it: Item) -> str:
     return "；".join(f"{k}．{plain(opts.get(k, ''))}" for k in it.key)
 
 
+def self_check_pool(bank: Bank, topic: str, exclude: set[str] = frozenset()) -> list[Item]:
+    """What a self-check on ``topic`` draws from: objective items, not the sample paper's ``YM-`` ones."""
+    return sorted((i for i in bank.items.values() if topic in i.topics and i.objective
+                   and not i.id.startswith("YM-") and i.id not in exclude), key=lambda i: i.id)
+
+
+def _read(it: Item, v) -> AnswerRead:
+    if not v or (isinstance(v, list) and not any(str(x).strip() for x in v)):
+        return AnswerRead("empty")
+    if it.type == "填空":
+        return AnswerRead("ok", tuple(str(x) for x in (v if isinstance(v, list) else [v])))
+    return AnswerRead("ok", "".join(str(x) for x in v) if isinstance(v, list) else str(v))
+
+
+def mark_items(items: list[Item], values: list) -> Feedback:
+    """Mark a self-check's answers (one per item, as the widget reads them): a hint, then key and explanation."""
+    parts = []
+    for i, (it, v) in enumerate(zip(items, values)):
+        r = score(_entry(it), _read(it, v))
+        share = r.points / r.max_points if r.max_points else 0.0
+        where = "、".join(it.sources)
+        hint = ("这道题还没有作答。" if r.status == "empty" else f"{r.detail}。") + \
+            (f"依据在 {where}，回到讲解中相应的段落再读一遍，然后修改答案再交。" if where else "")
+        parts.append(PartFeedback(f"第{i + 1}题", r.full, round(share, 2),
+                                  plain(f"{r.detail}。参考答案：{bank_key_text(it)}。解析：{it.explanation}"), hint))
+    return Feedback(tuple(parts))
+
+
 class SelfCheck(Attempt):
-    """A few objective bank items on one topic, marked by the exam's own scoring functions."""
+    """A few objective bank items on one topic, marked by the exam's own scoring functions.
+
+    ``marker`` (on a Hub): marks somewhere else — the kernel then holds the items without their keys.
+    """
 
     kind = "自测"
 
     def __init__(self, bank: Bank, topic: str, n: int = 5, store: ProgressStore | None = None, seed: int | None = None,
                  key: str | None = None, items: list[Item] | None = None, exclude: set[str] = frozenset(),
-                 review_card: str | None = None, title: str | None = None):
+                 review_card: str | None = None, title: str | None = None,
+                 marker: Callable[[dict], Feedback] | None = None):
         self._setup(key, store, review_card)
-        self.topic, self.bank = topic, bank
+        self.topic, self.bank, self.marker = topic, bank, marker
         self.title = title or f"自测：{topic}"
         prev = self.previous()
         restored = items is None and bool(prev and prev.get("items") and all(i in bank.items for i in prev["items"]))
         if restored:
             items = [bank.items[i] for i in prev["items"]]
         if items is None:
-            pool = sorted((i for i in bank.items.values() if topic in i.topics and i.objective
-                           and not i.id.startswith("YM-") and i.id not in exclude), key=lambda i: i.id)
+            pool = self_check_pool(bank, topic, exclude)
             items = random.Random(seed).sample(pool, min(n, len(pool)))
         self.items = items
         self.inputs: list[W.Widget] = []
@@ -203,24 +234,8 @@ class SelfCheck(Attempt):
             else:
                 w.value = v if v in w._options_values else None
 
-    def answer_of(self, i: int, answer: dict | None = None) -> AnswerRead:
-        v = (answer or self.answer())["answers"][i]
-        if self._blank(v):
-            return AnswerRead("empty")
-        it = self.items[i]
-        return AnswerRead("ok", tuple(v) if it.type == "填空" else ("".join(v) if it.type == "多选" else v))
-
     def mark(self, answer: dict) -> Feedback:
-        parts = []
-        for i, it in enumerate(self.items):
-            r = score(_entry(it), self.answer_of(i, answer))
-            share = r.points / r.max_points if r.max_points else 0.0
-            where = "、".join(it.sources)
-            hint = ("这道题还没有作答。" if r.status == "empty" else f"{r.detail}。") + \
-                (f"依据在 {where}，回到讲解中相应的段落再读一遍，然后修改答案再交。" if where else "")
-            parts.append(PartFeedback(f"第{i + 1}题", r.full, round(share, 2),
-                                      plain(f"{r.detail}。参考答案：{bank_key_text(it)}。解析：{it.explanation}"), hint))
-        return Feedback(tuple(parts))
+        return self.marker(answer) if self.marker else mark_items(self.items, answer["answers"])
 
     def parts(self) -> list[Part]:
         return [Part(it.id, it.categories[0] if it.categories else None, f"bank:{it.id}", {"kind": "bank", "item": it.id},

@@ -6,6 +6,11 @@ topics, except items any blueprint in ``exams/blueprints/`` lists as fixed
 items; ``PER_TOPIC`` items per topic, so the test covers all six modules.
 Pass mark: ``PASS_MARK`` percent of the marks.  Passing with every module
 complete unlocks the 结业证书.
+
+On one machine the kernel draws, marks and signs (key in the learner's home: one person).  On a
+JupyterHub (``final_test_hub.on_hub()``) the ``qingfeng-progress`` service does all three: the
+kernel gets a paper without keys, sends the answers, and asks for the certificate with the
+learner's own token (:mod:`qingfeng.learning.final_test_hub`, :mod:`.certificate_service`).
 """
 from __future__ import annotations
 
@@ -18,9 +23,10 @@ import ipywidgets as W
 
 from ..bank import Bank, Item
 from ..exam.blueprint import load_blueprint
-from . import certificate
+from . import certificate, final_test_hub
 from .catalog import MODULES, total_hours
 from .drill_widgets import SelfCheck
+from .exercises import Feedback, PartFeedback
 from .progress import ProgressStore
 from .render import error_html, safe_callback
 
@@ -77,7 +83,11 @@ class FinalTest:
         self.bank, self.reserved, self.store, self.out_dir = bank, reserved, store, Path(out_dir)
         attempts = len(store.query("SELECT 1 FROM final_tests WHERE learner = ?", (store.learner,)))
         self.rng = random.Random(seed if seed is not None else f"{store.learner}-{attempts}")
-        self.items = draw(bank, reserved, self.rng)
+        self.hub = final_test_hub.on_hub()
+        if self.hub:  # the service draws and keeps the key; the kernel sees the questions only
+            self.paper_id, self.items = final_test_hub.paper()
+        else:
+            self.items = draw(bank, reserved, self.rng)
         self.paper = SelfCheck(bank, "结业测验", store=None, items=self.items, title=f"结业测验（共 {len(self.items)} 题）")
         self.paper.check.description = "交卷"
         self.paper.check.on_click(self.paper.submit, remove=True)
@@ -114,11 +124,18 @@ class FinalTest:
         if self.paper.is_empty(answer):
             self.paper.panel.ask("还没有作答：请先作答再交卷。")
             return
-        fb = self.paper.mark(answer)
+        if self.hub:
+            marked = final_test_hub.hand_in(self.paper_id, answer["answers"])
+            fb = Feedback(tuple(PartFeedback(f"第{i}题", p["full"], p["share"], p["detail"])
+                                for i, p in enumerate(marked["parts"], start=1)))
+            score, max_score = marked["score"], marked["max_score"]
+        else:
+            fb = self.paper.mark(answer)
+            score, max_score = fb.score, fb.max_score
         self.paper.panel.show(fb)
         self.paper.panel.reveal.layout.display = "none"  # the test shows right/wrong and hints, not the key
-        percent = round(100.0 * fb.score / fb.max_score, 1) if fb.max_score else 0.0
-        passed = record_final(self.store, fb.score, fb.max_score, [i.id for i in self.items])
+        percent = round(100.0 * score / max_score, 1) if max_score else 0.0
+        passed = record_final(self.store, score, max_score, [i.id for i in self.items])
         verdict = "通过" if passed else f"未通过（及格线 {PASS_MARK:g} 分）。可以复习后重新打开本页，换一套题再测"
         self.result.value = f"<h4>结业测验成绩：{percent:g} 分（百分制），{verdict}。</h4>"
         self.paper.check.disabled = True
@@ -134,7 +151,15 @@ class FinalTest:
         if not self.name.value.strip() or not self.unit.value.strip():
             self.cert_out.value = error_html("请填写姓名和单位")
             return
-        cert = certificate.issue(self.store, self.name.value, self.unit.value, total_hours(), best)
+        if self.hub:  # signed and recorded by the service, which checks the test and the modules itself
+            try:
+                cert, _ = final_test_hub.request_certificate(self.name.value, self.unit.value)
+            except final_test_hub.HubRefused as e:
+                self.cert_out.value = error_html(str(e))
+                return
+            self.store.set_profile(cert.name, cert.unit)
+        else:
+            cert = certificate.issue(self.store, self.name.value, self.unit.value, total_hours(), best)
         pdf = certificate.write_pdf(cert, self.out_dir / "结业证书.pdf", [m.title for m in MODULES])
         self.cert_out.value = (f"<p>已生成结业证书：<a href='{html.escape(pdf.name)}' target='_blank'>{html.escape(pdf.name)}</a>"
                                f"（在左侧文件栏中也能找到）。证书编号：<b>{html.escape(cert.id)}</b></p>")

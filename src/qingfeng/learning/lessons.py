@@ -249,7 +249,15 @@ _SELF_CHECK_KEYS = {"五类风险": "m01.selfcheck", "风险等级": "m02.selfch
 
 
 def self_check(topic: str, n: int = 5, store: ProgressStore | None = None, seed: int | None = None):
-    return SelfCheck(bank(), topic, n, _store(store), seed, key=_SELF_CHECK_KEYS.get(topic))
+    """A module's self-check; on a Hub drawn, marked and recorded by the progress service (no bank here)."""
+    from .final_test_hub import on_hub
+
+    key = _SELF_CHECK_KEYS.get(topic)
+    if on_hub() and key:
+        from .self_check_hub import self_check as from_service
+
+        return from_service(topic, key, n, _store(store))
+    return SelfCheck(bank(), topic, n, _store(store), seed, key=key)
 
 
 def progress(store: ProgressStore | None = None):
@@ -273,6 +281,12 @@ def home(store: ProgressStore | None = None) -> HTML:
 def _review_exercise(card, store: ProgressStore):
     spec = card.spec
     if spec["kind"] == "bank":
+        from .final_test_hub import on_hub
+
+        if on_hub():
+            from .self_check_hub import review_item
+
+            return review_item(spec["item"], card.topic or "", store, card.card)
         b = bank()
         return SelfCheck(b, card.topic or "", store=store, items=[b.items[spec["item"]]], key=None, review_card=card.card,
                          title="再做一次")

@@ -9,11 +9,16 @@ API under the service prefix (``/services/qingfeng-progress/``):
 
 * ``POST api/results`` ``{"results": [{"id", "exercise", "item", "category", "score", "max_score",
   "at", …}]}`` → ``{"stored": n}``; resending a row with the same id stores it once.
+  Rows for a module's self-check (:data:`SERVICE_MARKED`) are not taken from kernels (``"ignored": n``):
+  the service marks and records those itself (``api/self-check``, :mod:`qingfeng.learning.self_check_service`).
 * ``GET api/results`` → your own rows; ``GET api/results?all=1`` → every row (trainers only).
+* the 结业测验 and 结业证书: :mod:`qingfeng.learning.certificate_service` (``api/final-test``,
+  ``api/certificate``, ``api/certificates/<id>``), when ``QINGFENG_COURSE`` names the course copy.
 
 Run by the Hub (``python -m qingfeng.learning.progress_service``) with the Hub's service variables
 plus: ``QINGFENG_PROGRESS_DB_URL`` (else ``QINGFENG_DB_URL``), ``QINGFENG_DB_PASSWORD_FILE``,
-``QINGFENG_TRAINERS_GROUP`` (default :data:`TRAINERS_GROUP`).
+``QINGFENG_TRAINERS_GROUP`` (default :data:`TRAINERS_GROUP`); for certificates ``QINGFENG_COURSE``
+(the course copy: bank, blueprints) and ``QINGFENG_CERT_KEY_FILE`` (the signing key, 0600, this account only).
 """
 from __future__ import annotations
 
@@ -29,10 +34,13 @@ from sqlalchemy.engine import make_url
 from tornado import ioloop, web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
+from .catalog import MODULES
+
 SERVICE_NAME = "qingfeng-progress"
 TRAINERS_GROUP = "qingfeng-trainers"  # the ONE place the trainers' Hub group is named for this service
 FIELDS = ("exercise", "item", "category", "score", "max_score", "at")
 MAX_ROWS = 1000  # per request
+SERVICE_MARKED = frozenset(e.key for m in MODULES for e in m.exercises if e.kind == "自测")  # marked here, never posted
 log = logging.getLogger(SERVICE_NAME)
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS qingfeng_progress (
@@ -61,6 +69,8 @@ def check_row(raw) -> dict:
     rid = str(raw.get("id") or "")
     if not 8 <= len(rid) <= 64:
         raise ValueError("记录缺少 id（8～64 个字符）")
+    if rid.startswith("svc-"):
+        raise ValueError(f"记录 {rid}：以 svc- 开头的 id 只由服务自己使用")
     row = {"id": rid}
     for f in ("exercise", "item", "at"):
         if not isinstance(raw.get(f), str) or not raw[f]:
@@ -100,15 +110,28 @@ class Store:
             return [dict(r._mapping) for r in result]
 
 
-class ResultsHandler(web.RequestHandler):
-    def initialize(self, store: Store, auth, group: str):
+class HubUserHandler(web.RequestHandler):
+    """Base of every route of this service: the caller is the owner of the Hub token, a person."""
+
+    def initialize(self, store: Store, auth, group: str, **more):
         self.store, self.auth, self.group = store, auth, group
+        for k, v in more.items():
+            setattr(self, k, v)
 
     async def prepare(self):
         model = await self.auth.get_user(self, sync=False)
         if not model or model.get("kind") != "user" or not self.auth.check_scopes(self.auth.access_scopes, model):
             raise web.HTTPError(403, "需要本人的 JupyterHub 令牌（access:services!service=qingfeng-progress）")
         self.user_model = model
+
+    def body(self) -> dict:
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            raise web.HTTPError(400, "请求体不是 JSON") from None
+        if not isinstance(body, dict):
+            raise web.HTTPError(400, "请求体应是一个 JSON 对象")
+        return body
 
     async def is_trainer(self) -> bool:
         if "groups" in self.user_model:
@@ -118,7 +141,7 @@ class ResultsHandler(web.RequestHandler):
     _members: tuple[float, set[str]] = (0.0, set())
 
     async def _group_members(self) -> set[str]:
-        cached_at, members = ResultsHandler._members
+        cached_at, members = HubUserHandler._members
         if time.monotonic() - cached_at < 30:
             return members
         req = HTTPRequest(f"{self.auth.api_url}/groups/{self.group}",
@@ -129,9 +152,16 @@ class ResultsHandler(web.RequestHandler):
         except HTTPClientError as e:
             log.warning("cannot read group %s from the Hub: %s", self.group, e)
             members = set()
-        ResultsHandler._members = (time.monotonic(), members)
+        HubUserHandler._members = (time.monotonic(), members)
         return members
 
+    def write_error(self, status_code, **kwargs):
+        reason = kwargs.get("exc_info", (None, None))[1]
+        message = reason.log_message if isinstance(reason, web.HTTPError) and reason.log_message else self._reason
+        self.finish({"error": message})
+
+
+class ResultsHandler(HubUserHandler):
     async def get(self):
         everyone = self.get_argument("all", "") in ("1", "true")
         if everyone and not await self.is_trainer():
@@ -147,12 +177,9 @@ class ResultsHandler(web.RequestHandler):
             rows = [check_row(r) for r in raw]
         except ValueError as e:
             raise web.HTTPError(400, str(e)) from None
-        self.finish({"learner": self.user_model["name"], "stored": self.store.add(self.user_model["name"], rows) if rows else 0})
-
-    def write_error(self, status_code, **kwargs):
-        reason = kwargs.get("exc_info", (None, None))[1]
-        message = reason.log_message if isinstance(reason, web.HTTPError) and reason.log_message else self._reason
-        self.finish({"error": message})
+        kept = [r for r in rows if r["exercise"] not in SERVICE_MARKED]  # those the service marks and records itself
+        self.finish({"learner": self.user_model["name"], "stored": self.store.add(self.user_model["name"], kept) if kept else 0,
+                     "ignored": len(rows) - len(kept)})
 
 
 def hub_wiring(python: str, port: int, db_url: str, password_file: str, trainers_group: str = TRAINERS_GROUP,
@@ -178,13 +205,35 @@ def hub_wiring(python: str, port: int, db_url: str, password_file: str, trainers
             "spawner_environment": {"QINGFENG_PROGRESS_URL": f"{url}/services/{SERVICE_NAME}/"}}
 
 
-def make_app(store: Store, group: str | None = None):
+def results_routes(args: dict) -> list[tuple]:
+    return [("api/results", ResultsHandler, args)]
+
+
+def _self_check_routes(args: dict) -> list[tuple]:
+    from .self_check_service import routes  # the modules' self-checks (needs the course: QINGFENG_COURSE)
+
+    return routes(args)
+
+
+def _certificate_routes(args: dict) -> list[tuple]:
+    from .certificate_service import routes  # the 结业测验 and 结业证书 (needs the course: QINGFENG_COURSE)
+
+    return routes(args)
+
+
+# Each entry: args -> [(path under the prefix, handler, handler args)].  Another concern of the
+# service adds its own function here (handlers subclass HubUserHandler).
+ROUTES = [results_routes, _self_check_routes, _certificate_routes]
+
+
+def make_app(store: Store, group: str | None = None, routes=None):
     from jupyterhub.services.auth import HubAuth
 
     auth = HubAuth(cache_max_age=60)
-    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", f"/services/{SERVICE_NAME}/")
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", f"/services/{SERVICE_NAME}/").rstrip("/") + "/"
     args = {"store": store, "auth": auth, "group": group or os.environ.get("QINGFENG_TRAINERS_GROUP") or TRAINERS_GROUP}
-    return web.Application([(prefix.rstrip("/") + "/api/results", ResultsHandler, args)])
+    handlers = [(prefix + path, handler, kw) for make in (ROUTES if routes is None else routes) for path, handler, kw in make(args)]
+    return web.Application(handlers)
 
 
 def main() -> None:

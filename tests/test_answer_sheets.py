@@ -1,6 +1,7 @@
 """Paper answer sheets: template, validation naming row and column, marking with the same engine."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -9,6 +10,7 @@ import pytest
 from qingfeng.exam import course
 from qingfeng.exam.answer_sheets import mark_sheets, sheet_columns, write_sheet_template
 from qingfeng.exam.keys import read_key
+from qingfeng.exam.paper_notebooks import make_notebooks
 from qingfeng.exam.roster import import_roster
 from qingfeng.project import find_project
 
@@ -87,7 +89,17 @@ def test_paper_candidates_are_marked_and_recorded(course_dir, tmp_path):
         assert gb.find_submission(EXAM, "p01").score == pytest.approx(58.0)
         g = gb.find_grade("answer-YM-JD-01", EXAM, EXAM, "p01")
         assert g.manual_score == 4 and not g.needs_manual_grade
-    assert (course_dir.exams_dir / "autograded" / "p03" / EXAM / f"{EXAM}.ipynb").is_file()
+    # the import keeps the answers, not one notebook per candidate; Formgrader's notebook is made on request
+    graded = course_dir.exams_dir / "autograded" / "p03" / EXAM / f"{EXAM}.ipynb"
+    assert not graded.exists()
+    assert sorted(make_notebooks(course_dir, EXAM)) == ["p01", "p02", "p03"]
+    nb = json.loads(graded.read_text(encoding="utf-8"))
+    answer = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "answer-YM-XZ-10")
+    assert answer["source"] == '作答 = "ｃ"' or answer["source"] == '作答 = "c"', answer["source"]
+    shown = [c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id", "").startswith("test-")]
+    assert sum(float(c["outputs"][0]["data"]["text/plain"]) for c in shown if c["outputs"]) == pytest.approx(2.0)
+    assert make_notebooks(course_dir, EXAM) == []  # every paper candidate has one now
+    assert make_notebooks(course_dir, EXAM, ["P01"]) == ["p01"]  # remade on request, 编号 case-insensitively
 
 
 def _bad(project, tmp_path, rows, heads=None, name="b.xlsx"):

@@ -102,6 +102,22 @@ def test_paper_candidates_are_marked_and_recorded(course_dir, tmp_path):
     assert make_notebooks(course_dir, EXAM, ["P01"]) == ["p01"]  # remade on request, 编号 case-insensitively
 
 
+def test_statistics_read_paper_answers_with_or_without_their_notebooks(course_dir, tmp_path):
+    import shutil
+
+    from qingfeng.stats.data import load_gradebook
+
+    rows = [{"编号": "p01", **PERFECT}, {"编号": "p02", "选择2": "b"}]
+    assert mark_sheets(course_dir, EXAM, sheet(tmp_path / "s2.xlsx", rows, headers(course_dir)))[1] == []
+    shutil.rmtree(course_dir.exams_dir / "autograded", ignore_errors=True)
+    without = load_gradebook(course_dir, EXAM).responses
+    make_notebooks(course_dir, EXAM)
+    with_notebooks = load_gradebook(course_dir, EXAM).responses
+    assert without.loc["p02"].to_dict() == with_notebooks.loc["p02"].to_dict()
+    assert without.equals(with_notebooks)
+    assert without.loc["p02", "YM-XZ-02"] == "B" and without.loc["p01", "YM-XZ-01"] == "A"
+
+
 def _bad(project, tmp_path, rows, heads=None, name="b.xlsx"):
     before = db_hash(project)
     report, errors = mark_sheets(project, EXAM, sheet(tmp_path / name, rows, heads or headers(project)))

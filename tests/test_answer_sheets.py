@@ -118,6 +118,24 @@ def test_statistics_read_paper_answers_with_or_without_their_notebooks(course_di
     assert without.loc["p02", "YM-XZ-02"] == "B" and without.loc["p01", "YM-XZ-01"] == "A"
 
 
+def test_exam_notebooks_command_makes_them_for_formgrader(course_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from qingfeng.cli.main import cli
+
+    rows = [{"编号": "p01", **PERFECT}, {"编号": "p03", "选择1": "B"}]
+    assert mark_sheets(course_dir, EXAM, sheet(tmp_path / "s3.xlsx", rows, headers(course_dir)))[1] == []
+    graded = course_dir.exams_dir / "autograded" / "p03" / EXAM / f"{EXAM}.ipynb"
+    assert not graded.exists()  # the new sheet's answers replace the notebook made from the old one
+    r = CliRunner().invoke(cli, ["--root", str(course_dir.root), "exam", "notebooks", EXAM, "p03", "p99"])
+    assert r.exit_code == 0, r.output
+    assert "已为 1 名纸质答卷考生生成评分后笔记本" in r.output and "p99" in r.output and graded.is_file()
+    cells = json.loads(graded.read_text(encoding="utf-8"))["cells"]
+    assert any(c["source"] == '作答 = "B"' for c in cells if c["metadata"].get("nbgrader", {}).get("grade_id") == "answer-YM-XZ-01")
+    r = CliRunner().invoke(cli, ["--root", str(course_dir.root), "exam", "notebooks", EXAM])
+    assert r.exit_code == 0 and "已为" in r.output  # p01's (removed by the re-import) is made again
+
+
 def _bad(project, tmp_path, rows, heads=None, name="b.xlsx"):
     before = db_hash(project)
     report, errors = mark_sheets(project, EXAM, sheet(tmp_path / name, rows, heads or headers(project)))

@@ -1,6 +1,7 @@
 """Paper answer sheets: template, validation naming row and column, marking with the same engine."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -9,6 +10,7 @@ import pytest
 from qingfeng.exam import course
 from qingfeng.exam.answer_sheets import mark_sheets, sheet_columns, write_sheet_template
 from qingfeng.exam.keys import read_key
+from qingfeng.exam.paper_notebooks import make_notebooks
 from qingfeng.exam.roster import import_roster
 from qingfeng.project import find_project
 
@@ -87,7 +89,51 @@ def test_paper_candidates_are_marked_and_recorded(course_dir, tmp_path):
         assert gb.find_submission(EXAM, "p01").score == pytest.approx(58.0)
         g = gb.find_grade("answer-YM-JD-01", EXAM, EXAM, "p01")
         assert g.manual_score == 4 and not g.needs_manual_grade
-    assert (course_dir.exams_dir / "autograded" / "p03" / EXAM / f"{EXAM}.ipynb").is_file()
+    # the import keeps the answers, not one notebook per candidate; Formgrader's notebook is made on request
+    graded = course_dir.exams_dir / "autograded" / "p03" / EXAM / f"{EXAM}.ipynb"
+    assert not graded.exists()
+    assert sorted(make_notebooks(course_dir, EXAM)) == ["p01", "p02", "p03"]
+    nb = json.loads(graded.read_text(encoding="utf-8"))
+    answer = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "answer-YM-XZ-10")
+    assert answer["source"] == '作答 = "ｃ"' or answer["source"] == '作答 = "c"', answer["source"]
+    shown = [c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id", "").startswith("test-")]
+    assert sum(float(c["outputs"][0]["data"]["text/plain"]) for c in shown if c["outputs"]) == pytest.approx(2.0)
+    assert make_notebooks(course_dir, EXAM) == []  # every paper candidate has one now
+    assert make_notebooks(course_dir, EXAM, ["P01"]) == ["p01"]  # remade on request, 编号 case-insensitively
+
+
+def test_statistics_read_paper_answers_with_or_without_their_notebooks(course_dir, tmp_path):
+    import shutil
+
+    from qingfeng.stats.data import load_gradebook
+
+    rows = [{"编号": "p01", **PERFECT}, {"编号": "p02", "选择2": "b"}]
+    assert mark_sheets(course_dir, EXAM, sheet(tmp_path / "s2.xlsx", rows, headers(course_dir)))[1] == []
+    shutil.rmtree(course_dir.exams_dir / "autograded", ignore_errors=True)
+    without = load_gradebook(course_dir, EXAM).responses
+    make_notebooks(course_dir, EXAM)
+    with_notebooks = load_gradebook(course_dir, EXAM).responses
+    assert without.loc["p02"].to_dict() == with_notebooks.loc["p02"].to_dict()
+    assert without.equals(with_notebooks)
+    assert without.loc["p02", "YM-XZ-02"] == "B" and without.loc["p01", "YM-XZ-01"] == "A"
+
+
+def test_exam_notebooks_command_makes_them_for_formgrader(course_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from qingfeng.cli.main import cli
+
+    rows = [{"编号": "p01", **PERFECT}, {"编号": "p03", "选择1": "B"}]
+    assert mark_sheets(course_dir, EXAM, sheet(tmp_path / "s3.xlsx", rows, headers(course_dir)))[1] == []
+    graded = course_dir.exams_dir / "autograded" / "p03" / EXAM / f"{EXAM}.ipynb"
+    assert not graded.exists()  # the new sheet's answers replace the notebook made from the old one
+    r = CliRunner().invoke(cli, ["--root", str(course_dir.root), "exam", "notebooks", EXAM, "p03", "p99"])
+    assert r.exit_code == 0, r.output
+    assert "已为 1 名纸质答卷考生生成评分后笔记本" in r.output and "p99" in r.output and graded.is_file()
+    cells = json.loads(graded.read_text(encoding="utf-8"))["cells"]
+    assert any(c["source"] == '作答 = "B"' for c in cells if c["metadata"].get("nbgrader", {}).get("grade_id") == "answer-YM-XZ-01")
+    r = CliRunner().invoke(cli, ["--root", str(course_dir.root), "exam", "notebooks", EXAM])
+    assert r.exit_code == 0 and "已为" in r.output  # p01's (removed by the re-import) is made again
 
 
 def _bad(project, tmp_path, rows, heads=None, name="b.xlsx"):

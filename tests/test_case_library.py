@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from qingfeng.cases import load_library, summarise
+from qingfeng.cases.library import dump_case
 from qingfeng.risk import CATEGORY_NAMES, SITUATIONS, Level
 
 REPO = Path(__file__).resolve().parents[1]
@@ -99,3 +100,32 @@ def test_quoted_text_in_reasoning_is_verbatim_from_a_seed_or_the_record(library)
         for q in re.findall(r"“([^”]+)”", case.annotation.reasoning):
             k = norm(q)
             assert k in seeds or k in excerpt or len(k) <= 4 or q in named, (case.id, q)
+
+
+def _pyyaml_text(case) -> str:
+    """What the pure-Python PyYAML emitter writes: the files' format before the C emitter was used."""
+    import yaml
+
+    from qingfeng.cases.library import _Dumper
+
+    return yaml.dump(case.to_dict(), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def test_case_files_are_written_byte_for_byte_as_before(library):
+    """dump_case uses libyaml where it agrees with PyYAML: every stored case reads back as its own file."""
+    for case in library.cases:
+        text = library.files[case.id].read_text(encoding="utf-8")
+        assert dump_case(case) == _pyyaml_text(case) == text, case.id
+
+
+@pytest.mark.parametrize("text", [
+    "含\\反斜杠", "“引号”与 \"ASCII 引号\"：冒号 # 井号", "  前导空格", "行尾空格 ", "制表\t符", "\x85下一行\u2028分隔",
+    "😀" * 40 + " 长" * 80, "多行\n第二行\n", "\n", "yes", "123", "", "- 破折号开头", "'单引号'", "…" * 120,
+])
+def test_unusual_text_is_written_as_pyyaml_writes_it(library, text):
+    import copy
+
+    case = copy.deepcopy(library.cases[0])
+    case.title = case.facts = case.annotation.reasoning = text
+    case.annotation.categories = [text, *case.annotation.categories]
+    assert dump_case(case) == _pyyaml_text(case)

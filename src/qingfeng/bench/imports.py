@@ -1,4 +1,9 @@
-"""Import benchmark: 50,000-row case sheet (dry run and real), roster and answer sheet.
+"""Import benchmark: every 50,000-row table the project imports.
+
+The case sheet (dry run and real), the roster, the answer sheet and the table
+of essay marks (``qingfeng exam grade --file``, for the candidates the answer
+sheet just recorded).  ``qingfeng hub accounts`` creates Linux users and is
+not measured here.
 
 Each import runs in a fresh child process (``python -m qingfeng.bench.imports
 KIND FILE PROJECT``) so its peak memory (``ru_maxrss``) is its own; the
@@ -23,7 +28,7 @@ from ..cases.columns import COLUMNS
 from ..demo.district import UNITS
 from ..exam import course
 from ..exam.answer_sheets import sheet_columns
-from ..exam.keys import read_key
+from ..exam.keys import item_labels, read_key
 from ..project import Project, copy_project, find_project
 from ..spreadsheet import write_xlsx
 
@@ -105,6 +110,15 @@ def sheet_rows(project: Project, n: int, rng: random.Random) -> tuple[list[str],
     return heads, rows
 
 
+def essay_rows(project: Project, n: int, rng: random.Random) -> tuple[list[str], list[list[object]]]:
+    """编号 + one column per 简答/论述 item named as people name it (简答1), scores a marker gave."""
+    key = read_key(project.exams_dir, EXAM)
+    labels = item_labels(key)
+    hand = [(labels[k.entry.item_id], k.entry.points) for k in key.items if k.entry.type in ("简答", "论述")]
+    heads = ["编号"] + [label for label, _ in hand]
+    return heads, [[f"c{i:05d}"] + [rng.randint(0, int(pts)) for _, pts in hand] for i in range(n)]
+
+
 def _child(kind: str, file: str, root: str) -> dict:
     """Runs inside the child process: one import, timed; returns what it did."""
     from ..project import find_project as _find
@@ -121,6 +135,12 @@ def _child(kind: str, file: str, root: str) -> dict:
 
         cands, errors = import_roster(project, Path(file))
         ok, note = not errors, f"考生 {len(cands)}" + ("" if not errors else f"；错误：{errors[0]}")
+    elif kind == "grades":
+        from ..exam.manual_marks import read_marks_table, record_marks
+
+        marks, errors = read_marks_table(Path(file))
+        written, errors = record_marks(project, EXAM, marks) if not errors else (0, errors)
+        ok, note = not errors, f"得分 {written}" + ("" if not errors else f"；错误：{errors[0]}")
     else:
         from ..exam.answer_sheets import mark_sheets
 
@@ -152,9 +172,12 @@ def run_import_bench(project: Project, n: int = 50_000, seed: int = 2026, progre
         write_xlsx(files / "roster.xlsx", {"名单": (["编号", "姓名", "单位", "部门", "岗位"], roster_rows(n, rng))})
         heads, rows = sheet_rows(work, n, rng)
         write_xlsx(files / "sheet.xlsx", {"答题卡": (heads, rows)})
+        del rows
+        write_xlsx(files / "essays.xlsx", {"评分": essay_rows(work, n, rng)})
         results = []
         for name, kind, file in (("案例导入（试运行）", "cases-dry", "cases.xlsx"), ("案例导入", "cases", "cases.xlsx"),
-                                 ("考生名单导入", "roster", "roster.xlsx"), ("纸质答卷记分", "sheet", "sheet.xlsx")):
+                                 ("考生名单导入", "roster", "roster.xlsx"), ("纸质答卷记分", "sheet", "sheet.xlsx"),
+                                 ("简答论述评分表", "grades", "essays.xlsx")):
             results.append(_measure(name, kind, files / file, work, n))
             if progress:
                 progress(results[-1].line())

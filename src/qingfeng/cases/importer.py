@@ -210,7 +210,8 @@ def import_sheet(path: Path, cases_dir: Path, dry_run: bool = False) -> ImportRe
     reconcile(staged, library, report)
     if report.errors or dry_run:
         return report
-    changed = [c for _, c in staged if c.id in report.added or c.id in report.updated]
+    wanted = {*report.added, *report.updated}  # a set: 50,000 ids looked up in a list took minutes
+    changed = [c for _, c in staged if c.id in wanted]
     write_cases_atomically(cases_dir, changed)
     report.written = True
     return report

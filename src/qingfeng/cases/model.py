@@ -7,7 +7,7 @@ dataclasses here are the in-memory form; :func:`case_from_dict` and
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from ..risk import Assessment, Level, Situation, Warning, grade, parse_level, parse_warning, situation
 
@@ -105,11 +105,20 @@ class Case:
             "disposal": self.disposal,
             "disposal_kind": self.disposal_kind,
             "amount_yuan": self.amount_yuan,
-            "source": asdict(self.source),
-            "annotation": asdict(self.annotation),
+            "source": _fields(self.source),
+            "annotation": _fields(self.annotation),
         }
         d.update(self.extra)
         return d
+
+
+def _fields(obj) -> dict:
+    """``dataclasses.asdict`` for Source and Annotation (strings, lists and dicts of strings), without its deep copies."""
+    return {f.name: _copy(getattr(obj, f.name)) for f in fields(obj)}
+
+
+def _copy(value):
+    return list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
 
 
 _CASE_KEYS = {"schema_version", "id", "title", "date", "region", "unit_type", "post", "facts", "disposal",

@@ -223,11 +223,45 @@ def feedback(lazy, exam_id: str, reveal: bool) -> None:
     for _, vid in _variants(project, exam_id):
         try:
             course.check_reveal_allowed(project, vid, reveal)
+            _paper_notebooks(project, vid)
             course.generate_feedback(project, vid, reveal)
             course.release_feedback(project, vid)
         except (course.NbgraderError, ValueError, LookupError) as e:
             _fail(e)
         click.echo(f"已生成并发还反馈：{vid}" + ("（含参考答案）" if reveal else ""))
+
+
+def _paper_notebooks(project, exam_id: str, students: tuple[str, ...] | None = None) -> list[str]:
+    from tqdm import tqdm
+
+    from ..exam.paper_notebooks import make_notebooks
+
+    with tqdm(desc=f"纸质答卷考生的评分后笔记本（{exam_id}）", unit="份", disable=None) as bar:
+        made = make_notebooks(project, exam_id, students, progress=bar.update)
+    if made:
+        click.echo(f"已为 {len(made)} 名纸质答卷考生生成评分后笔记本：{exam_id}")
+    return made
+
+
+@exam.command("notebooks")
+@click.argument("exam_id")
+@click.argument("students", nargs=-1)
+@click.pass_obj
+def notebooks(lazy, exam_id: str, students: tuple[str, ...]) -> None:
+    """为纸质答卷考生生成评分后笔记本（供 Formgrader 查看）。不给编号：补齐所有还没有的；给编号：重新生成这几位的。
+
+    qingfeng mark --sheets 只记成绩、保存答卷内容，不逐人写笔记本；qingfeng exam feedback 会先自动补齐。
+    """
+    project = lazy.get()
+    try:
+        made = _paper_notebooks(project, exam_id, students or None)
+    except (LookupError, ValueError) as e:
+        _fail(e)
+    missing = sorted(set(students) - set(made), key=str.casefold)
+    if missing:
+        click.echo(f"以下编号没有按答题卡记分的记录，未生成：{'、'.join(missing)}", err=True)
+    elif not made:
+        click.echo(f"没有需要生成的笔记本：{exam_id} 的纸质答卷考生都已有评分后笔记本（或没有纸质答卷考生）")
 
 
 @exam.command("roster")

@@ -9,7 +9,6 @@ same gradebook writer, so statistics treat paper and notebook candidates alike.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,15 +18,15 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..chinese_text import compact, id_text, normalise
+from ..chinese_text import id_text, normalise
 from ..ids import IdError, check_person_id, id_key
 from ..spreadsheet import RowError, SheetError, atomic_path, read_table, safe_cell, score_cell
-from .answers import AnswerRead, choice_letters, judgement
-from .fast_marking import MarkReport, commit, marking_session, stage_autograded
+from .answers import choice_letters, judgement
+from .fast_marking import MarkReport, commit, marking_session
 from .gradebook_writer import MarkedSubmission
 from .keys import ExamKey, item_labels, read_key
+from .paper_notebooks import paper_marks, save_answers, scorer
 from .roster import load_roster
-from .scoring import score
 from .sheet_choices import ONLINE, SHEET, load_choices, online_students, record, save_choices
 
 __all__ = ["SheetColumn", "sheet_columns", "write_sheet_template", "read_answer_sheet", "mark_sheets"]
@@ -170,14 +169,6 @@ def read_answer_sheet(path: Path, key: ExamKey, known: dict[str, str]) -> tuple[
     return rows, errors
 
 
-@lru_cache(maxsize=65536)
-def _as_cell(item_id: str, value: object) -> dict:
-    """A synthetic answer cell, so formgrader and feedback show what was on the paper (shared: never mutated)."""
-    value = list(value) if isinstance(value, tuple) else value
-    return {"cell_type": "code", "execution_count": None, "outputs": [], "source": "作答 = " + json.dumps(value, ensure_ascii=False),
-            "metadata": {"nbgrader": {"grade_id": f"answer-{item_id}", "solution": True, "grade": False, "locked": False, "schema_version": 3}}}
-
-
 def _conflicts(project, exam_id: str, rows: list[SheetRow], prefer: str | None, sheet: str) -> tuple[dict, list[RowError]]:
     """Which source each candidate with both an online submission and a sheet row is marked from."""
     online = online_students(project, exam_id)
@@ -221,27 +212,18 @@ def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) ->
         if id_key(r.student) in online:
             report.sources[r.student] = choices[id_key(r.student)]["source"]
     rows = [r for r in rows if choices[id_key(r.student)]["source"] == SHEET]
-    scored = lru_cache(maxsize=None)(lambda iid, value: score(key.item(iid).entry, AnswerRead("ok", value)))
-    with marking_session(project, exam_id) as (ctx, cmap, _stale):
-        marked = []
+    scored = scorer(key)
+
+    def marked():  # one candidate's rows at a time: 50,000 sheets are never held twice
         for r in rows:
-            scores, auto, manual, cells = {}, {}, {}, {}
-            for k in key.items:
-                e, value = k.entry, r.values.get(k.entry.item_id)
-                if e.type in ("简答", "论述"):
-                    if value is not None:
-                        manual[f"answer-{e.item_id}"] = float(value)
-                    else:
-                        auto[f"answer-{e.item_id}"] = 0.0
-                    continue
-                blank = value is None or (isinstance(value, tuple) and not any(compact(v) for v in value))
-                scores[e.item_id] = score(e, AnswerRead("empty")) if blank else scored(e.item_id, value)
-                auto[f"test-{e.item_id}"] = scores[e.item_id].points
-                cells[e.item_id] = _as_cell(e.item_id, "" if value is None else value)
-            stage_autograded(ctx, r.student, None, cells, scores)
-            marked.append(MarkedSubmission(r.student, None, auto, {}, manual))
+            scores, auto, manual, _cells = paper_marks(key, r.values, scored, with_cells=False)
             report.marked.append(r.student)
             report.total_points[r.student] = sum(s.points for s in scores.values()) + sum(manual.values())
-        commit(project, ctx, cmap, marked, report)
+            yield MarkedSubmission(r.student, None, auto, {}, manual)
+
+    with marking_session(project, exam_id) as (ctx, cmap, _stale):
+        if rows:
+            commit(project, ctx, cmap, marked(), report, notebooks=False)
+            save_answers(project, exam_id, ((r.student, r.values) for r in rows))  # notebooks: made on request
     save_choices(project, exam_id, choices)
     return report, []

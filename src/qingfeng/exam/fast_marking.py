@@ -23,6 +23,7 @@ import json
 import multiprocessing
 import os
 import shutil
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,10 +232,14 @@ def marking_session(project: Project, exam_id: str):
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def commit(project: Project, ctx: Context, cmap, marked: list[MarkedSubmission], report: MarkReport,
-           fail_after: int | None = None) -> None:
-    """Steps 6–7: back up, write the gradebook in one transaction, then publish the staged notebooks."""
-    if not marked:
+def commit(project: Project, ctx: Context, cmap, marked: Iterable[MarkedSubmission], report: MarkReport,
+           fail_after: int | None = None, notebooks: bool = True) -> None:
+    """Steps 6–7: back up, write the gradebook in one transaction, then publish the staged notebooks.
+
+    ``marked`` may be a generator (answer sheets: read once, never held twice); ``notebooks=False``
+    when nothing was staged (answer sheets make theirs on request, :mod:`.paper_notebooks`).
+    """
+    if isinstance(marked, list) and not marked:
         return
     db = locate(project)
     report.backup = backup(db, keep=marking_settings(project).keep_backups)
@@ -242,7 +247,8 @@ def commit(project: Project, ctx: Context, cmap, marked: list[MarkedSubmission],
     write_marks(db, cmap, marked, fail_after=fail_after)
     if db.sqlite_path is not None:  # a PostgreSQL gradebook is guarded by its server's roles, not file modes
         protect(db.sqlite_path, project)
-    _publish(project, ctx.exam_id, Path(ctx.staging), [m.student for m in marked])
+    if notebooks:
+        _publish(project, ctx.exam_id, Path(ctx.staging), [m.student for m in marked])
 
 
 def mark_exam(project: Project, exam_id: str, workers: int | None = None, progress=None, fail_after: int | None = None,

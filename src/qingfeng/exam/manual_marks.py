@@ -26,7 +26,7 @@ from .sitting import exam_variants
 __all__ = ["Mark", "read_marks_table", "check_marks", "record_marks", "parse_triples"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a 50,000-row table is 400,000 marks
 class Mark:
     student: str
     item: str  # bank item id or label (简答1)
@@ -64,23 +64,44 @@ def read_marks_table(path: Path) -> tuple[list[Mark], list[RowError]]:
     return marks, []
 
 
-def _grade_rows(con: sqlite3.Connection, exam_id: str):
+def _exam_cells(con: sqlite3.Connection, exam_id: str, table: str) -> list[tuple]:
+    """(cell id, name, max score or None) of the exam's answer cells that have rows in ``table`` (grade_cells or any)."""
+    join = "JOIN grade_cells gc ON gc.id = b.id" if table == "grade" else ""
+    score = "gc.max_score" if table == "grade" else "NULL"
+    return con.execute(f"""SELECT b.id, b.name, {score} FROM base_cell b {join} JOIN notebook n ON n.id = b.notebook_id
+                           JOIN assignment a ON a.id = n.assignment_id WHERE a.name = ? AND b.name LIKE 'answer-%'""",
+                       (exam_id,)).fetchall()
+
+
+def _students(con: sqlite3.Connection, exam_id: str) -> dict[str, str]:
+    """submitted notebook id -> student, for one assignment."""
+    return dict(con.execute("""SELECT sn.id, sa.student_id FROM submitted_notebook sn JOIN submitted_assignment sa
+                               ON sa.id = sn.assignment_id JOIN assignment a ON a.id = sa.assignment_id WHERE a.name = ?""",
+                            (exam_id,)))
+
+
+# Rows are fetched one cell at a time through the (cell_id, notebook_id) unique index: one join over the
+# whole grade table scanned all of it (4.4 million rows after 50,000 answer sheets) and took ~1 GB.
+def _grade_rows(con: sqlite3.Connection, exam_id: str, students: dict[str, str]):
     """{student: {cell name: (grade id, max score)}} for the hand-marked cells of one assignment."""
     out: dict[str, dict[str, tuple[str, float]]] = {}
-    for sid, name, gid, max_score in con.execute(
-            """SELECT sa.student_id, b.name, g.id, gc.max_score FROM grade g JOIN base_cell b ON b.id = g.cell_id
-               JOIN grade_cells gc ON gc.id = b.id JOIN submitted_notebook sn ON sn.id = g.notebook_id
-               JOIN submitted_assignment sa ON sa.id = sn.assignment_id JOIN assignment a ON a.id = sa.assignment_id
-               WHERE a.name = ? AND b.name LIKE 'answer-%'""", (exam_id,)):
-        out.setdefault(sid, {})[name] = (gid, max_score)
+    for cell_id, name, max_score in _exam_cells(con, exam_id, "grade"):
+        for gid, nid in con.execute("SELECT id, notebook_id FROM grade WHERE cell_id = ?", (cell_id,)):
+            if nid in students:
+                out.setdefault(students[nid], {})[name] = (gid, max_score)
     return out
 
 
-def _comment_ids(con: sqlite3.Connection, exam_id: str) -> dict[tuple[str, str], str]:
-    return {(sid, name): cid for sid, name, cid in con.execute(
-        """SELECT sa.student_id, b.name, c.id FROM comment c JOIN base_cell b ON b.id = c.cell_id
-           JOIN submitted_notebook sn ON sn.id = c.notebook_id JOIN submitted_assignment sa ON sa.id = sn.assignment_id
-           JOIN assignment a ON a.id = sa.assignment_id WHERE a.name = ? AND b.name LIKE 'answer-%'""", (exam_id,))}
+def _comment_ids(con: sqlite3.Connection, exam_id: str, students: dict[str, str]) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    hand = {name for _, name, _ in _exam_cells(con, exam_id, "grade")}  # only hand-marked items take a marker's comment
+    for cell_id, name, _ in _exam_cells(con, exam_id, "comment"):
+        if name not in hand:
+            continue
+        for cid, nid in con.execute("SELECT id, notebook_id FROM comment WHERE cell_id = ?", (cell_id,)):
+            if nid in students:
+                out[(students[nid], name)] = cid
+    return out
 
 
 def check_marks(project: Project, exam_id: str, marks: list[Mark]):
@@ -104,7 +125,8 @@ def check_marks(project: Project, exam_id: str, marks: list[Mark]):
             key = read_key(project.exams_dir, vid)
             hand = {k.entry.item_id for k in key.items if k.entry.type in ("简答", "论述")}
             by_label = {lab: iid for iid, lab in item_labels(key).items()}
-            papers.append((vid, hand, by_label, _grade_rows(con, vid), _comment_ids(con, vid)))
+            students = _students(con, vid)
+            papers.append((vid, hand, by_label, _grade_rows(con, vid, students), _comment_ids(con, vid, students)))
     finally:
         con.close()
     out, errors, seen = [], [], {}

@@ -44,6 +44,7 @@ and frequency as factors without thresholds.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 from ..sources import Citation, cite
 from .levels import Level
@@ -115,6 +116,14 @@ class Assessment:
     @classmethod
     def from_mapping(cls, data: dict) -> "Assessment":
         """Build from ``{"power": "高", ..., "sanzhong_yida": "否"}`` (moral and 三重一大 may be left out)."""
+        try:
+            # a few hundred distinct mappings across 50,000 cases; types in the key: True == 1 but 1 is a rating and True is not
+            return _assessment_of(cls, tuple((k, type(v), v) for k, v in data.items()))
+        except TypeError:  # an unhashable value (a list in a hand-edited file): read it uncached
+            return cls._from_mapping(data)
+
+    @classmethod
+    def _from_mapping(cls, data: dict) -> "Assessment":
         values: dict[str, object] = {}
         for f in fields(cls):
             label = FACTOR_LABELS[f.name]
@@ -137,6 +146,11 @@ class Assessment:
         """One Chinese phrase per factor, e.g. ``权力重要程度：高``."""
         m = self.to_mapping()
         return [f"{FACTOR_LABELS[k]}：{v}" for k, v in m.items()]
+
+
+@lru_cache(maxsize=8192)
+def _assessment_of(cls, items: tuple) -> Assessment:
+    return cls._from_mapping({k: v for k, _, v in items})
 
 
 def parse_bool(raw: object, label: str) -> bool:
@@ -294,6 +308,7 @@ def _verdict_001(a: Assessment) -> SeedVerdict:
     return SeedVerdict("001", None, "集体审定", prongs, cite("001", "第十四条"), summary)
 
 
+@lru_cache(maxsize=8192)  # pure, and its result immutable: 3^7 × 2 possible assessments
 def grade(a: Assessment) -> GradeResult:
     """Each seed's verdict, and the teaching level by :data:`TEACHING_RULE`."""
     v000, v002, v001 = _verdict_000(a), _verdict_002(a), _verdict_001(a)

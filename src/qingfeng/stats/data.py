@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ..chinese_text import id_text
-from ..exam.answers import choice_letters, read_answer
+from ..ids import id_key
+from ..exam.answers import AnswerRead, choice_letters, read_answer
 from ..exam.cell_marking import answer_sources
 from ..exam.keys import ExamKey, item_labels, read_key
 from ..exam.roster import load_roster
@@ -138,19 +139,34 @@ def load_gradebook(project: Project, exam_id: str, with_responses: bool = True) 
 def _responses(project: Project, exam_id: str, items: pd.DataFrame, students: list[str]) -> pd.DataFrame:
     choice = items[items["题型"].isin(["单选", "多选"])]
     out = {}
+    paper = None  # paper candidates' answers as marked, read once if any notebook is missing (.paper_notebooks)
     for s in students:
         path = project.exams_dir / "autograded" / s / exam_id / f"{exam_id}.ipynb"
+        reads = None
         try:
             sources = answer_sources(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError):
-            continue
+            if paper is None:
+                paper = _paper_answers(project, exam_id)
+            if s not in paper:
+                continue
+            reads = {iid: AnswerRead("ok", v) for iid, v in paper[s].items() if isinstance(v, str) and v}
         row = {}
         for iid, opts in choice["options"].items():
-            read = read_answer(sources.get(iid))
+            read = reads.get(iid, AnswerRead("empty")) if reads is not None else read_answer(sources.get(iid))
             letters = choice_letters(read.value, {o: "" for o in opts}) if read.readable else None
             row[iid] = "".join(sorted(letters)) if letters else ""
         out[s] = row
     return pd.DataFrame.from_dict(out, orient="index", columns=list(choice.index))
+
+
+def _paper_answers(project: Project, exam_id: str) -> dict[str, dict[str, object]]:
+    """Answers kept by ``qingfeng mark --sheets`` for candidates whose marks come from their sheet."""
+    from ..exam.paper_notebooks import iter_answers
+    from ..exam.sheet_choices import paper_students
+
+    chosen = paper_students(project, exam_id)
+    return {s: v for s, v in iter_answers(project, exam_id) if id_key(s) in chosen} if chosen else {}
 
 
 def load_plain_table(path: Path, items: pd.DataFrame, roster: pd.DataFrame, exam_id: str, title: str) -> tuple[ScoreTable | None, list[RowError]]:

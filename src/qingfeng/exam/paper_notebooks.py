@@ -1,0 +1,146 @@
+"""Paper candidates' answers, kept compactly, and their autograded notebooks made on request.
+
+``qingfeng mark --sheets`` records the marks in the gradebook and keeps what
+each candidate's sheet said in ``exams/answer_sheets/<exam>.answers.jsonl``
+(one JSON line per candidate; personal data, not committed, private like the
+gradebook).  It does not write an autograded notebook per candidate: the
+sample paper's is 64 KB, so 50,000 paper candidates would be 3 GB and most
+of the import's time.  The notebook Formgrader shows and feedback renders is
+made from the kept answers, with the very marks the import recorded
+(:func:`paper_marks`):
+
+* ``qingfeng exam feedback`` first makes every missing one;
+* ``qingfeng exam notebooks EXAM [编号…]`` makes them on request (for Formgrader).
+
+A new import of a candidate removes the notebook made from an older sheet,
+so nothing shows answers the gradebook no longer holds.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from ..chinese_text import compact
+from ..ids import child_path, id_key
+from ..project import Project
+from ..spreadsheet import atomic_path
+from .answers import AnswerRead
+from .keys import ExamKey, read_key
+from .protected_files import protect
+from .scoring import ItemScore, score
+
+__all__ = ["answers_path", "paper_marks", "save_answers", "iter_answers", "make_notebooks", "notebook_path"]
+
+_BATCH = 500  # notebooks staged, then published, at a time
+
+
+def answers_path(project: Project, exam_id: str) -> Path:
+    return project.exams_dir / "answer_sheets" / f"{exam_id}.answers.jsonl"
+
+
+def notebook_path(project: Project, student: str, exam_id: str) -> Path:
+    return child_path(project.exams_dir / "autograded", student, exam_id, f"{exam_id}.ipynb")
+
+
+@lru_cache(maxsize=65536)
+def _as_cell(item_id: str, value: object) -> dict:
+    """A synthetic answer cell, so formgrader and feedback show what was on the paper (shared: never mutated)."""
+    value = list(value) if isinstance(value, tuple) else value
+    return {"cell_type": "code", "execution_count": None, "outputs": [], "source": "作答 = " + json.dumps(value, ensure_ascii=False),
+            "metadata": {"nbgrader": {"grade_id": f"answer-{item_id}", "solution": True, "grade": False, "locked": False, "schema_version": 3}}}
+
+
+def paper_marks(key: ExamKey, values: dict[str, object], scored: Callable[[str, object], ItemScore], with_cells: bool = True):
+    """One sheet row's ``(scores, auto, manual, cells)``: what the gradebook records and the notebook shows."""
+    scores: dict[str, ItemScore] = {}
+    auto: dict[str, float] = {}
+    manual: dict[str, float] = {}
+    cells: dict[str, dict] = {}
+    for k in key.items:
+        e, value = k.entry, values.get(k.entry.item_id)
+        if e.type in ("简答", "论述"):
+            if value is not None:
+                manual[f"answer-{e.item_id}"] = float(value)
+            else:
+                auto[f"answer-{e.item_id}"] = 0.0
+            continue
+        blank = value is None or (isinstance(value, tuple) and not any(compact(v) for v in value))
+        scores[e.item_id] = score(e, AnswerRead("empty")) if blank else scored(e.item_id, value)
+        auto[f"test-{e.item_id}"] = scores[e.item_id].points
+        if with_cells:
+            cells[e.item_id] = _as_cell(e.item_id, "" if value is None else value)
+    return scores, auto, manual, cells
+
+
+def scorer(key: ExamKey) -> Callable[[str, object], ItemScore]:
+    """Scores of answers as typed, each distinct (item, answer) scored once."""
+    return lru_cache(maxsize=None)(lambda iid, value: score(key.item(iid).entry, AnswerRead("ok", value)))
+
+
+def _line(student: str, values: dict[str, object]) -> str:
+    return json.dumps({"student": student, "values": values}, ensure_ascii=False) + "\n"
+
+
+def iter_answers(project: Project, exam_id: str) -> Iterator[tuple[str, dict[str, object]]]:
+    """(student, item id -> value as marked) for every kept sheet row; 填空 values as tuples."""
+    path = answers_path(project, exam_id)
+    if not path.is_file():
+        return
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            yield row["student"], {k: tuple(v) if isinstance(v, list) else v for k, v in row["values"].items()}
+
+
+def save_answers(project: Project, exam_id: str, rows: Iterable[tuple[str, dict[str, object]]]) -> None:
+    """Keep these candidates' answers (replacing their earlier ones) and remove notebooks made from older sheets."""
+    rows = list(rows)
+    new = {id_key(s) for s, _ in rows}
+    path = answers_path(project, exam_id)
+    with atomic_path(path) as tmp:
+        with tmp.open("w", encoding="utf-8") as out:
+            for student, values in iter_answers(project, exam_id):  # streamed: earlier candidates kept as they were
+                if id_key(student) not in new:
+                    out.write(_line(student, values))
+            for student, values in rows:
+                out.write(_line(student, values))
+        protect(tmp, project)
+    for student, _ in rows:
+        try:
+            os.unlink(notebook_path(project, student, exam_id))
+        except FileNotFoundError:
+            pass
+
+
+def make_notebooks(project: Project, exam_id: str, students: Iterable[str] | None = None, progress=None) -> list[str]:
+    """Autograded notebooks of paper candidates (``students``: these, remade; default: every one without one).
+
+    Only candidates whose marks come from their sheet; returns who got one.
+    """
+    from .autograded_notebook import publish, stage_autograded
+    from .fast_marking import marking_session
+    from .sheet_choices import paper_students
+
+    wanted = None if students is None else {id_key(s) for s in students}
+    paper = paper_students(project, exam_id)
+    todo = [(s, v) for s, v in iter_answers(project, exam_id) if id_key(s) in paper
+            and (id_key(s) in wanted if wanted is not None else not notebook_path(project, s, exam_id).is_file())]
+    if not todo:
+        return []
+    key = read_key(project.exams_dir, exam_id)
+    scored = scorer(key)
+    made: list[str] = []
+    with marking_session(project, exam_id) as (ctx, _cmap, _stale):
+        for start in range(0, len(todo), _BATCH):
+            batch = todo[start:start + _BATCH]
+            for student, values in batch:
+                scores, _auto, _manual, cells = paper_marks(key, values, scored)
+                stage_autograded(ctx, student, None, cells, scores)
+            publish(project, exam_id, Path(ctx.staging), [s for s, _ in batch])
+            made += [s for s, _ in batch]
+            if progress:
+                progress(len(batch))
+    return made

@@ -15,13 +15,15 @@
  * unanswered, unreadable and why) comes from the server endpoint
  * `POST /qingfeng/check`, which runs the marking reader
  * (qingfeng.exam.answer_check).  Submitting goes through nbgrader's own
- * `POST /assignments/submit`.
+ * `POST /assignments/submit`.  The 我的考试 sidebar (paper_list.ts) fetches
+ * papers and feedback.
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
 import { REGIONS } from './form';
 import { CandidatePaper } from './paper';
+import { paperListPlugin } from './paper_list';
 
 /** A released paper: qingfeng metadata, and no solution, hidden-test or mark-scheme region anywhere. */
 function isCandidatePaper(panel: NotebookPanel): boolean {
@@ -54,4 +56,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default plugin;
+export default [plugin, paperListPlugin];

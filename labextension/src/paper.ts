@@ -43,6 +43,11 @@ export class CandidatePaper {
     return ((this.panel.context.model.getMetadata('qingfeng') as any) || {}).exam_id ?? '';
   }
 
+  /** The exam's Chinese title (written by qingfeng.exam.notebook), the id only for papers built before titles. */
+  get title(): string {
+    return ((this.panel.context.model.getMetadata('qingfeng') as any) || {}).title || this.examId;
+  }
+
   private bar(): Widget {
     const bar = new Widget();
     bar.addClass('qf-bar');
@@ -224,7 +229,7 @@ export class CandidatePaper {
       return;
     }
     const body = this.issueList(result);
-    body.prepend(el('p', {}, `提交后，阅卷以最后一次提交的试卷为准。确定要提交试卷 ${this.examId} 吗？`));
+    body.prepend(el('p', {}, `提交后，阅卷以最后一次提交的试卷为准。确定要提交试卷“${this.title}”吗？`));
     const answer = await showDialog({
       title: '提交试卷',
       body: new Widget({ node: body }),
@@ -253,8 +258,9 @@ export class CandidatePaper {
       const stamp = stamps[stamps.length - 1] ?? '';
       const confirmed = await this.refresh(false, stamp);
       const when = confirmed?.submitted_beijing || stamp;
-      message = `试卷 ${this.examId} 已于 ${when}（北京时间）提交成功。提交时已作答 ${result.answered} / 共 ${result.total} 题。`;
+      message = `试卷“${this.title}”已于 ${when}（北京时间）提交成功。提交时已作答 ${result.answered} / 共 ${result.total} 题。`;
       ok = true;
+      window.dispatchEvent(new CustomEvent('qingfeng:submitted', { detail: this.examId })); // 我的考试 shows 已提交
     } catch (e) {
       message = `提交没有成功，请稍后再试或联系考官：${(e as Error).message}`;
     }

@@ -30,7 +30,7 @@ die() { echo "[清风 Hub] 错误：$*" >&2; exit 1; }
 
 need_root() { [ "$(id -u)" = 0 ] || die "请用 root（或 sudo）运行：Hub 需要用 PAM 登录并以每位用户自己的身份启动服务器"; }
 
-hash_of() { (cd "$PROJECT" && cat pyproject.toml && find src -name '*.py' -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16; }
+hash_of() { (cd "$PROJECT" && cat pyproject.toml && find src \( -name '*.py' -o -name 'build-source.sha256' \) -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16; }
 
 install_python() {
   if ! "$HUB_PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
@@ -55,6 +55,8 @@ install_python() {
     "$RUNTIME/bin/python" -m pip install --quiet --no-deps --force-reinstall "$PROJECT"
     echo "$code" > "$RUNTIME/.code"
   fi
+  # the candidate's extension (paper forms, 我的考试): link the prebuilt output, enable its server extension
+  "$RUNTIME/bin/python" -m qingfeng.candidate_extension install >/dev/null
 }
 
 install_proxy() {

@@ -25,11 +25,17 @@ from ..project import Project, copy_project
 from .accounts import AccountsError, ensure_groups
 from .layout import COURSE_ID, Layout
 
-__all__ = ["prepare", "check_traversable", "LAB_ONLY_FOR_STAFF", "write_role_config"]
+__all__ = ["prepare", "check_traversable", "LAB_ONLY_FOR_STAFF", "LAB_NOT_FOR_LEARNERS", "write_role_config"]
 
-# JupyterLab plugins of nbgrader that only examiners may see; learners get the assignment list.
+# JupyterLab plugins of nbgrader that only examiners may see.
 LAB_ONLY_FOR_STAFF = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                       "@jupyter/nbgrader:course-list")
+# Learners fetch, open and submit papers and read feedback in the Chinese 我的考试 panel and on the paper
+# itself (the qingfeng extension); nbgrader's English Assignments panel, its Nbgrader menu and its
+# Validate button (which says "Success!" to a paper with unreadable answers) are switched off.  Its
+# assignment_list *server* extension stays on: the panel calls it.
+LAB_NOT_FOR_LEARNERS = ("@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:menu",
+                        "@jupyter/nbgrader:validate-assignment")
 SERVER_ONLY_FOR_STAFF = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
 
 
@@ -78,6 +84,8 @@ def write_role_config(layout: Layout, role: str) -> Path:
     (folder / "labconfig").mkdir(parents=True, exist_ok=True)
     staff = role in ("examiner", "grader")
     disabled = [] if staff else list(LAB_ONLY_FOR_STAFF)
+    if role == "learner":
+        disabled += LAB_NOT_FOR_LEARNERS
     server_ext = {} if staff else {x: False for x in SERVER_ONLY_FOR_STAFF}
     if role != "learner":  # only learners fetch and submit papers; staff accounts are not candidates
         disabled.append("@jupyter/nbgrader:assignment-list")

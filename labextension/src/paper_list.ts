@@ -230,7 +230,8 @@ export class PaperList extends Widget {
     }
     this.say('');
     const settings = ServerConnection.makeSettings();
-    const frame = new IFrame({ sandbox: [] }); // the feedback is a static page: no scripts, no forms
+    // a static page, no scripts or forms; same origin, else the server refuses the request (origin null)
+    const frame = new IFrame({ sandbox: ['allow-same-origin'] });
     frame.url = URLExt.join(settings.baseUrl, 'files', URLExt.encodeParts(row.feedback_file));
     const widget = new MainAreaWidget({ content: frame });
     widget.id = `qingfeng-feedback-${row.course_id}-${row.exam_id}`;

@@ -37,6 +37,7 @@ export interface PaperRow {
 
 interface Listing {
   success: boolean;
+  unavailable?: boolean; // nbgrader's assignment_list server extension is off here (staff servers)
   papers?: PaperRow[];
   message?: string;
   error?: string;
@@ -63,6 +64,8 @@ export class PaperList extends Widget {
   private message = el('div', { class: 'qf-paper-message' });
   private timer = 0;
   private busy = false;
+  /** This server does not hand out papers (nbgrader's assignment_list is off): nothing to show. */
+  unavailable = false;
 
   constructor(private app: JupyterFrontEnd) {
     super();
@@ -118,6 +121,7 @@ export class PaperList extends Widget {
   }
 
   private render(listing: Listing): PaperRow[] | null {
+    this.unavailable = !!listing.unavailable;
     if (!listing.success) {
       this.say(listing.message || '暂时无法读取考试列表。', listing.detail || '', true);
       return null;
@@ -230,8 +234,8 @@ export class PaperList extends Widget {
     }
     this.say('');
     const settings = ServerConnection.makeSettings();
-    // a static page, no scripts or forms; same origin, else the server refuses the request (origin null)
-    const frame = new IFrame({ sandbox: ['allow-same-origin'] });
+    // a static page: no scripts, no forms; same origin with a referrer, else the server refuses it (origin null)
+    const frame = new IFrame({ sandbox: ['allow-same-origin'], referrerPolicy: 'same-origin' });
     frame.url = URLExt.join(settings.baseUrl, 'files', URLExt.encodeParts(row.feedback_file));
     const widget = new MainAreaWidget({ content: frame });
     widget.id = `qingfeng-feedback-${row.course_id}-${row.exam_id}`;
@@ -259,6 +263,10 @@ export const paperListPlugin: JupyterFrontEndPlugin<void> = {
     });
     void app.restored.then(async () => {
       const papers = await panel.refresh();
+      if (panel.unavailable) {
+        panel.dispose(); // an examiner's or trainer's server on the Hub: no papers are handed out here
+        return;
+      }
       if (papers && papers.some(p => p.can_fetch || p.feedback === 'ready')) {
         app.shell.activateById(PANEL_ID);
       }

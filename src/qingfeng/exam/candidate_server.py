@@ -105,6 +105,10 @@ class _PaperHandler(APIHandler):
 class PapersHandler(_PaperHandler):
     @web.authenticated
     def get(self):
+        if self.settings.get("assignment_list_manager") is None:  # staff servers: the panel removes itself
+            self.finish(json.dumps({"success": False, "unavailable": True,
+                                    "message": "本服务器没有启用试卷收发"}, ensure_ascii=False))
+            return
         self.rows()
 
 

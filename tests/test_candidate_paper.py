@@ -315,6 +315,14 @@ def test_candidate_fetches_ticks_submits_and_reads_feedback_from_my_exams(releas
         page.screenshot(path=str(SHOTS / "my-exams-feedback.png"))
         assert f"成绩反馈：{MULTI_TITLE}" in feedback and "得分 3.5 / 满分 4" in feedback, feedback
         assert "少选，按选对的 3 项计分" in feedback, feedback
+        # the ticked options as a person reads them; no Python, prompt or internal id on the page (issue 11)
+        for letters in TICKED.values():
+            assert f"你的作答：{'、'.join(sorted(letters))}" in feedback, feedback
+        for code in ("作答 =", "In [", "In\xa0[", "Out[", "试卷编号", MULTI, "CS-DXX", "No response"):
+            assert code not in feedback, (code, feedback)
+        frame.locator(".qf-answer").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(SHOTS / "my-exams-feedback-answers.png"))
 
         # and the sample paper, fetched with the same click, opens as a paper
         _card(page, EXAM).locator("button.qf-fetch").click()

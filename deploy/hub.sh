@@ -30,7 +30,7 @@ die() { echo "[清风 Hub] 错误：$*" >&2; exit 1; }
 
 need_root() { [ "$(id -u)" = 0 ] || die "请用 root（或 sudo）运行：Hub 需要用 PAM 登录并以每位用户自己的身份启动服务器"; }
 
-hash_of() { (cd "$PROJECT" && cat pyproject.toml && find src -name '*.py' -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16; }
+hash_of() { (cd "$PROJECT" && cat pyproject.toml && find src \( -name '*.py' -o -name 'build-source.sha256' \) -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16; }
 
 install_python() {
   if ! "$HUB_PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
@@ -62,6 +62,8 @@ install_python() {
     say "从 Hub 运行环境移除 rfc3987-syntax（每次启动个人服务器多耗约 1.5 秒 CPU，Jupyter 用不到）"
     "$RUNTIME/bin/python" -m pip uninstall --quiet --yes rfc3987-syntax
   fi
+  # the candidate's extension (paper forms, 我的考试): link the prebuilt output, enable its server extension
+  "$RUNTIME/bin/python" -m qingfeng.candidate_extension install >/dev/null
 }
 
 install_proxy() {

@@ -2,7 +2,7 @@
 #
 # Every person logs in as themselves.  Roles are Linux groups written by `qingfeng hub accounts`
 # (names in src/qingfeng/hub/layout.py, namespace "qingfeng"):
-#   nbgrader-qingfeng   学员/考生  own server and home (0700), the Assignments panel
+#   nbgrader-qingfeng   学员/考生  own server and home (0700), 我的考试 (fetch, submit, feedback)
 #   formgrade-qingfeng  考官       the course service "qingfeng": formgrader + terminal, as the grader account
 #   qingfeng-trainers   培训师     own server; may edit the case library in the course copy
 #   qingfeng-leaders    领导       no server; the "reports" service (statistics reports) only

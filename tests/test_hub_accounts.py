@@ -78,7 +78,9 @@ def test_learners_lose_formgrader_staff_lose_the_assignments_panel_and_all_share
         return set(page), server, (folder / "nbgrader_config.py").read_text()
 
     page, server, nbg = cfg("learner")
+    # learners fetch in the Chinese 我的考试 panel, which calls nbgrader's assignment_list server extension (kept)
     assert page == {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list",
+                    "@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:menu", "@jupyter/nbgrader:validate-assignment",
                     "@jupyter-notebook/lab-extension"}
     # a candidate's server starts only what the exam needs: no Notebook 7 pages, terminal or language-server scan
     assert server == {"nbgrader.server_extensions.formgrader": False, "nbgrader.server_extensions.course_list": False,

@@ -15,7 +15,8 @@
  * unanswered, unreadable and why) comes from the server endpoint
  * `POST /qingfeng/check`, which runs the marking reader
  * (qingfeng.exam.answer_check).  Submitting goes through nbgrader's own
- * `POST /assignments/submit`.
+ * `POST /assignments/submit`.  The 我的考试 sidebar (paper_list.ts) fetches
+ * papers and feedback.
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
@@ -24,6 +25,7 @@ import { REGIONS } from './form';
 import { Countdown } from './countdown';
 import { CandidatePaper } from './paper';
 import { activateCourseView } from './course_view';
+import { paperListPlugin } from './paper_list';
 
 /** A released paper: qingfeng metadata, and no solution, hidden-test or mark-scheme region anywhere. */
 function isCandidatePaper(panel: NotebookPanel): boolean {
@@ -57,4 +59,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default plugin;
+export default [plugin, paperListPlugin];

@@ -105,6 +105,11 @@ export class CandidatePaper {
     return ((this.panel.context.model.getMetadata('qingfeng') as any) || {}).exam_id ?? '';
   }
 
+  /** The exam's Chinese title (written by qingfeng.exam.notebook), the id only for papers built before titles. */
+  get title(): string {
+    return ((this.panel.context.model.getMetadata('qingfeng') as any) || {}).title || this.examId;
+  }
+
   private bar(): Widget {
     const bar = new Widget();
     bar.addClass('qf-bar');
@@ -300,7 +305,7 @@ export class CandidatePaper {
       return;
     }
     const body = this.issueList(result);
-    body.prepend(el('p', {}, `提交后试卷即锁定，不能再修改，阅卷以提交的试卷为准。确定要提交试卷 ${this.examId} 吗？`));
+    body.prepend(el('p', {}, `提交后试卷即锁定，不能再修改，阅卷以提交的试卷为准。确定要提交试卷“${this.title}”吗？`));
     const answer = await showDialog({
       title: '提交试卷',
       body: new Widget({ node: body }),
@@ -347,9 +352,10 @@ export class CandidatePaper {
         body: JSON.stringify({ path: this.path, event: 'submitted', automatic })
       });
       const counts = result ? `提交时已作答 ${result.answered} / 共 ${result.total} 题。` : '';
-      message = `${automatic ? '考试时间到，系统已自动保存并提交。' : ''}试卷 ${this.examId} 已于 ${when}（北京时间）提交成功。${counts}`;
+      message = `${automatic ? '考试时间到，系统已自动保存并提交。' : ''}试卷“${this.title}”已于 ${when}（北京时间）提交成功。${counts}`;
       ok = true;
       this.lock(when);
+      window.dispatchEvent(new CustomEvent('qingfeng:submitted', { detail: this.examId })); // 我的考试 shows 已提交
     } catch (e) {
       message = `提交没有成功，请稍后再试或联系考官：${(e as Error).message}`;
     }

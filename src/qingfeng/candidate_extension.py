@@ -31,9 +31,12 @@ HASH_FILE = "build-source.sha256"
 _INPUTS = ("package.json", "package-lock.json", "tsconfig.json", "src", "style")
 SERVER_CONFIG = {"ServerApp": {"jpserver_extensions": {"qingfeng": True}}}
 # A candidate's JupyterLab has no use for nbgrader's instructor tools (English, and Validate says
-# "Success!" to a paper with unreadable answers); the Assignments panel and menu stay for fetching.
+# "Success!" to a paper with unreadable answers), nor for its English Assignments panel and Nbgrader
+# menu: papers are fetched and feedback read in the Chinese 我的考试 panel (labextension/src/paper_list.ts),
+# which calls nbgrader's assignment_list server extension (left on).
 CANDIDATE_DISABLED = ("@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:formgrader",
                       "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:validate-assignment",
+                      "@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:menu",
                       "@jupyterlab/statusbar-extension:plugin")  # kernel and cell counters: nothing for a candidate
 
 

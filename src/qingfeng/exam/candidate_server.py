@@ -1,4 +1,4 @@
-"""The Jupyter server side of the candidate's paper: ``POST /qingfeng/check`` and ``/qingfeng/sitting``.
+"""The Jupyter server side of the candidate's paper: ``POST /qingfeng/check``, ``/qingfeng/sitting`` and the 我的考试 list.
 
 The JupyterLab extension sends the notebook as it is in the browser (saved
 or not) and gets back, per item, what :func:`.answer_check.check_notebook`
@@ -14,6 +14,14 @@ released with the paper) — and whether it was already submitted (then the
 paper is shown read-only).  ``POST`` with ``{"path", "event": "open"}``
 records the candidate's start (first write wins), ``"submitted"`` a
 submission (:mod:`.sitting_record`).
+
+``GET /qingfeng/papers`` lists the candidate's papers and ``POST
+/qingfeng/papers/fetch`` / ``/qingfeng/papers/feedback`` fetch a paper or its
+feedback, all through nbgrader's own assignment-list manager (the object its
+``/assignments`` endpoints use, so the same exchange, config and checks), with
+titles and deadlines from the papers and errors in Chinese
+(:mod:`.candidate_papers`).  nbgrader's ``/assignments/fetch`` drops a failed
+fetch's reason; these endpoints report it.
 """
 from __future__ import annotations
 
@@ -23,7 +31,8 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-__all__ = ["CheckHandler", "SittingHandler", "check_payload", "sitting_payload", "beijing_time"]
+__all__ = ["CheckHandler", "SittingHandler", "PapersHandler", "PaperActionHandler", "check_payload", "sitting_payload",
+           "beijing_time"]
 
 MAX_BODY = 20 * 1024 * 1024
 
@@ -135,9 +144,67 @@ class SittingHandler(APIHandler):
         self.finish(json.dumps(out, ensure_ascii=False))
 
 
+class _PaperHandler(APIHandler):
+    """Shared by the 我的考试 endpoints: nbgrader's manager, and the listing as Chinese rows."""
+
+    def manager(self):
+        manager = self.settings.get("assignment_list_manager")
+        if manager is None:  # nbgrader.server_extensions.assignment_list is switched off on this server
+            raise web.HTTPError(503, "本服务器没有启用试卷收发（nbgrader 的 assignment_list 服务器扩展未加载），请联系管理员")
+        return manager
+
+    def rows(self, **extra) -> None:
+        from pathlib import Path
+
+        from .candidate_papers import explain, paper_rows
+
+        listed = self.manager().list_assignments()
+        if not listed.get("success"):
+            message, detail = explain(listed.get("value"), "读取考试列表")
+            self.finish(json.dumps({"success": False, "message": message, "detail": detail, **extra}, ensure_ascii=False))
+            return
+        rows = [r.as_json() for r in paper_rows(listed["value"], Path(self.manager().root_dir))]
+        self.finish(json.dumps({"success": True, "papers": rows, **extra}, ensure_ascii=False))
+
+
+class PapersHandler(_PaperHandler):
+    @web.authenticated
+    def get(self):
+        if self.settings.get("assignment_list_manager") is None:  # staff servers: the panel removes itself
+            self.finish(json.dumps({"success": False, "unavailable": True,
+                                    "message": "本服务器没有启用试卷收发"}, ensure_ascii=False))
+            return
+        self.rows()
+
+
+class PaperActionHandler(_PaperHandler):
+    @web.authenticated
+    def post(self, action: str):
+        from ..ids import IdError, check_exam_id
+        from .candidate_papers import explain
+
+        try:
+            body = json.loads(self.request.body or b"{}")
+            course_id, exam_id = str(body["course_id"]), check_exam_id(str(body["exam_id"]))
+        except (ValueError, KeyError, TypeError, IdError):
+            raise web.HTTPError(400, "请求中没有有效的试卷") from None
+        manager = self.manager()
+        if action == "fetch":
+            done, doing = manager.fetch_assignment(course_id, exam_id), "领取试卷"
+        else:
+            done, doing = manager.fetch_feedback(course_id, exam_id), "领取反馈"
+        if done.get("success"):
+            self.rows(done=action)
+        else:
+            message, detail = explain(done.get("value"), doing)
+            self.rows(done="", error=message, detail=detail)
+
+
 def _load_jupyter_server_extension(serverapp) -> None:
     web_app = serverapp.web_app
     base = web_app.settings["base_url"]
     web_app.add_handlers(".*$", [(url_path_join(base, "qingfeng", "check"), CheckHandler),
-                                 (url_path_join(base, "qingfeng", "sitting"), SittingHandler)])
+                                 (url_path_join(base, "qingfeng", "sitting"), SittingHandler),
+                                 (url_path_join(base, "qingfeng", "papers"), PapersHandler),
+                                 (url_path_join(base, "qingfeng", "papers", "(fetch|feedback)"), PaperActionHandler)])
     serverapp.log.info("清风考生作答检查已加载：%s", url_path_join(base, "qingfeng", "check"))

@@ -4,8 +4,13 @@ Plain ``nbgrader generate_feedback`` renders the autograded notebook, which
 holds the restored hidden tests and mark schemes (nbgrader issue #917).
 :class:`CandidateFeedback` runs after ``GetGrades`` and, for every item:
 
-* replaces the test cell's code with one Chinese line and its output with
-  the item's marking detail (e.g. “少选且无错选，得一半分”);
+* gives the template, in cell metadata ``qingfeng_feedback``, each item's
+  Chinese label, an anchor (``q1``, ``q2`` … not a grade id), the marking
+  detail (e.g. “少选且无错选，得一半分”) and, for an objective answer, the
+  answer as a person reads it (:mod:`.feedback_answers`); the template shows
+  no code cell's source or output at all;
+* drops the internal 试卷编号 from the header; the page is titled by the
+  paper's Chinese title;
 * removes hidden-test and mark-scheme regions from every cell;
 * sanitises every cell the candidate wrote (:mod:`.sanitise`);
 * only when ``reveal_answers`` is set (the exam has closed) and the item is
@@ -13,6 +18,7 @@ holds the restored hidden tests and mark schemes (nbgrader issue #917).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from nbformat import from_dict
@@ -23,12 +29,14 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from ..project import find_project
 from .cell_marking import answer_sources, score_notebook_item
+from .feedback_answers import readable_answer
 from .keys import read_key
 from .sanitise import sanitise_cell, trusted_ids
 from .paper import item_label
 
-__all__ = ["CandidateFeedback", "strip_regions"]
+__all__ = ["CandidateFeedback", "strip_regions", "without_exam_id", "paper_title"]
 
+NBGRADER_NO_RESPONSE = "No response."  # nbgrader.preprocessors.SaveAutoGrades' comment on an untouched answer
 _REGIONS = (("BEGIN HIDDEN TESTS", "END HIDDEN TESTS"), ("BEGIN MARK SCHEME", "END MARK SCHEME"))
 
 
@@ -56,22 +64,36 @@ class CandidateFeedback(NbGraderPreprocessor):
         key = read_key(project.exams_dir, exam_id)
         sources = answer_sources(nb)
         key_ids = {k.entry.item_id for k in key.items}
+        anchors = {k.entry.item_id: f"q{n}" for n, k in enumerate(key.items, start=1)}
         cells = []
         trusted = trusted_ids(resources)
+        nb.metadata["qingfeng_feedback"] = {"title": paper_title(key.title, nb)}
         for cell in nb.cells:
             gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
             if gid not in trusted:  # the candidate's own cells: sanitised (script must not reach anyone's browser)
                 cell = from_dict(sanitise_cell(cell))
             cell.source = strip_regions(cell.source)
+            nbg = cell.metadata.get("nbgrader", {})
+            if nbg.get("comment") == NBGRADER_NO_RESPONSE:  # nbgrader's English auto-comment; the page says 未作答
+                nbg["comment"] = ""
+            if gid == "header":
+                cell.source = without_exam_id(cell.source)
             item_id = gid.split("-", 1)[1] if gid.startswith(("test-", "task-", "answer-")) else ""
             if item_id in key_ids:  # the Chinese feedback template names items by this, not by grade ids
                 k = key.item(item_id)
-                cell.metadata["qingfeng_feedback"] = {"label": item_label(k.section, k.number)}
+                shown = {"label": item_label(k.section, k.number), "anchor": anchors[item_id]}
+                if gid.startswith("answer-") and cell.cell_type == "code":
+                    answer = readable_answer(sources.get(item_id), k.entry)
+                    shown.update(answer=answer.text, note=answer.note)
+                cell.metadata["qingfeng_feedback"] = shown
+            if cell.cell_type == "code":
+                cell.outputs = []  # the template shows no code cell's source or output, only what is set here
             if gid.startswith("test-"):
                 item_id = gid[len("test-"):]
                 result = score_notebook_item(project.exams_dir, exam_id, item_id, sources)
-                cell.source = f"# 第 {key.item(item_id).number} 题：系统评分"
-                cell.outputs = [new_output("stream", name="stdout", text=f"{result.detail}（得 {result.points:g} / {result.max_points:g} 分）\n")]
+                cell.source = ""
+                cell.metadata.setdefault("qingfeng_feedback", {})["detail"] = (
+                    f"{result.detail}（得 {result.points:g} / {result.max_points:g} 分）")
             cells.append(cell)
             if self.reveal_answers and (gid.startswith("test-") or gid.startswith("task-")):
                 item_id = gid.split("-", 1)[1]
@@ -111,3 +133,22 @@ class CandidateFeedback(NbGraderPreprocessor):
             text = f"计时考试：迟交 {late.minutes_late} 分钟，已标记迟交，照常计分。"
         resources["nbgrader"]["qingfeng_lateness"] = text
         resources["nbgrader"]["qingfeng_refused"] = not late.counted
+
+_EXAM_ID_FIELD = re.compile(r"\*\*试卷编号\*\*：[^　\n]*[　 ]*")
+
+
+def without_exam_id(header: str) -> str:
+    """The paper's header without its 试卷编号 (an internal id; the title above names the paper)."""
+    return _EXAM_ID_FIELD.sub("", header)
+
+
+def paper_title(title: str, nb) -> str:
+    """The paper's Chinese title: the key's, else the title line of the paper's header cell."""
+    if title and title.strip():
+        return title.strip()
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "header":
+            first = next((line for line in cell.source.splitlines() if line.startswith("# ")), "")
+            if first:
+                return first[2:].strip()
+    return "试卷"

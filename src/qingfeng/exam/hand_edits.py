@@ -27,7 +27,7 @@ import tokenize
 from ..chinese_text import compact
 from .answers import ANSWER_NAME, NOT_LITERAL, TEMPLATE_HINTS, blanks_hint, UNCLEAR, AnswerRead, answer_of, literal_value
 
-__all__ = ["read_hand_edited", "strip_hint", "looks_like_code"]
+__all__ = ["read_hand_edited", "strip_hint", "looks_like_code", "split_comment"]
 
 _ASSIGN = re.compile(rf"^\s*{ANSWER_NAME}\s*[=＝]\s*(.*)$")
 # What follows the template's hint on its comment line is the candidate's.
@@ -76,6 +76,9 @@ def _split_comment(line: str) -> tuple[str, str]:
         pass
     head, _, tail = line.partition("#")  # unbalanced quotes: the first # starts the comment
     return head, tail
+
+
+split_comment = _split_comment  # the feedback page shows a cell as typed with the same reading (feedback_answers)
 
 
 def _as_text(text: str) -> str:

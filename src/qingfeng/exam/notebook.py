@@ -18,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .answers import ANSWER_NAME, TEMPLATE_HINTS, blanks_hint
 from .paper import Paper, PaperItem, item_label, stem_with_blanks
-from .schedule import show
+from .schedule import SHANGHAI, show
 
 __all__ = ["render_notebook", "TEMPLATES", "answer_template", "answer_spec", "SPEC_KEY"]
 
@@ -98,7 +98,10 @@ def render_notebook(paper: Paper, exam_id: str, deadline: dt.datetime | None = N
     nb.metadata.update({
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
-        "qingfeng": {"exam_id": exam_id, "blueprint": paper.blueprint.name, "seed": paper.seed},
+        "qingfeng": {"exam_id": exam_id, "blueprint": paper.blueprint.name, "seed": paper.seed,
+                     # what the candidate's 我的考试 list shows (qingfeng.exam.candidate_papers)
+                     "title": paper.blueprint.title,
+                     "deadline": deadline.astimezone(SHANGHAI).isoformat() if deadline else None},
     })
     cells = [new_markdown_cell(_header(paper, exam_id, deadline), metadata=_meta("header", locked=True))]
     specs = []

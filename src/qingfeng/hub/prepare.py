@@ -26,17 +26,23 @@ from ..project import Project, copy_project
 from .accounts import AccountsError, ensure_groups
 from .layout import COURSE_ID, Layout
 
-__all__ = ["prepare", "check_traversable", "LAB_ONLY_FOR_STAFF", "SERVER_NOT_FOR_LEARNERS", "write_role_config"]
+__all__ = ["prepare", "check_traversable", "LAB_ONLY_FOR_STAFF", "LAB_NOT_FOR_LEARNERS", "SERVER_NOT_FOR_LEARNERS",
+           "write_role_config"]
 
-# JupyterLab plugins of nbgrader that only examiners may see; learners get the assignment list.
+# JupyterLab plugins of nbgrader that only examiners may see.
 LAB_ONLY_FOR_STAFF = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                       "@jupyter/nbgrader:course-list")
+# Learners fetch, open and submit papers and read feedback in the Chinese 我的考试 panel and on the paper
+# itself (the qingfeng extension); nbgrader's English Assignments panel, its Nbgrader menu and its
+# Validate button (which says "Success!" to a paper with unreadable answers) are switched off.  Its
+# assignment_list *server* extension stays on: the panel calls it.
+LAB_NOT_FOR_LEARNERS = ("@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:menu",
+                        "@jupyter/nbgrader:validate-assignment", "@jupyter-notebook/lab-extension")
 SERVER_ONLY_FOR_STAFF = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
 # Server extensions a learner's server does not load: each costs start-up CPU, and 100 candidates
 # start at once at an exam (deploy/README.md, 容量规划).  Learners work in /lab only: no Notebook 7
 # pages (/tree, its shim and its "open in Notebook" buttons) and no terminal.
 SERVER_NOT_FOR_LEARNERS = ("notebook", "notebook_shim", "jupyter_server_terminals")
-LAB_NOT_FOR_LEARNERS = ("@jupyter-notebook/lab-extension",)
 # No language server is installed in the Hub's runtime, so jupyter-lsp would only scan for them.
 SERVER_FOR_NOBODY = ("jupyter_lsp",)
 

@@ -126,8 +126,9 @@ def test_module_completion_and_time_spent(store, clock):
     p.choices[0].value = p.tasks[0].answer
     p.check.click()
     q = lessons.self_check("风险等级", store=store)
-    w = q.inputs[0]  # the drawn item may be 多选 (a tuple of letters) or a single choice
-    w.value = () if isinstance(w.value, tuple) else None
+    w = q.inputs[0]  # the drawn item may be 多选 (a tuple of letters), a single choice or 填空 (a row of boxes)
+    for box in getattr(w, "children", None) or [w]:
+        box.value = () if isinstance(box.value, tuple) else ("" if isinstance(box.value, str) else None)
     clock.advance(minutes=3)
     q.check.click()  # empty: does not count
     r = store.completion().set_index("单元").loc["02"]

@@ -7,13 +7,12 @@ The routes are documented in :mod:`qingfeng.learning.certificate_service`.
 """
 from __future__ import annotations
 
-import json
 import urllib.error
 from urllib.parse import quote
 
 from ..bank import Blank, Item
 from .certificate import Certificate
-from .progress_hub import _request, hub_target
+from .progress_hub import _request, hub_target, refusal
 
 __all__ = ["on_hub", "paper", "hand_in", "request_certificate", "verify", "HubRefused"]
 
@@ -33,12 +32,7 @@ def _call(path: str, body: dict | None = None, target: tuple[str, str] | None = 
     try:
         return _request(url.rstrip("/") + "/" + path, token, body, timeout=timeout)
     except urllib.error.HTTPError as e:
-        detail = e.read().decode("utf-8", "replace")
-        try:
-            detail = json.loads(detail).get("error", detail)
-        except ValueError:
-            pass
-        raise HubRefused(detail or f"进度服务拒绝了请求（{e.code}）") from None
+        raise HubRefused(refusal(e) or f"进度服务拒绝了请求（{e.code}）") from None
     except (urllib.error.URLError, OSError) as e:
         raise HubRefused(f"连不上进度服务：{e}") from None
 

@@ -89,16 +89,20 @@ def flush(db: Path, target: tuple[str, str] | None = None) -> int:
             sent += len(rows)
 
 
+def refusal(e: urllib.error.HTTPError) -> str:
+    """The service's Chinese reason for refusing (its JSON ``error``, else the body as sent)."""
+    detail = e.read().decode("utf-8", "replace")
+    try:
+        return json.loads(detail).get("error", detail)
+    except (ValueError, AttributeError):
+        return detail
+
+
 def fetch_all(url: str, token: str) -> list[dict]:
     """Every learner's rows (the token's owner must be in the trainers' group)."""
     try:
         return _request(url.rstrip("/") + "/api/results?all=1", token, timeout=60)["results"]
     except urllib.error.HTTPError as e:
-        detail = e.read().decode("utf-8", "replace")
-        try:
-            detail = json.loads(detail).get("error", detail)
-        except ValueError:
-            pass
-        raise PermissionError(f"进度服务拒绝了请求（{e.code}）：{detail}") from None
+        raise PermissionError(f"进度服务拒绝了请求（{e.code}）：{refusal(e)}") from None
     except (urllib.error.URLError, OSError) as e:
         raise ConnectionError(f"连不上进度服务 {url}：{e}") from None

@@ -229,3 +229,53 @@ def test_nbgrader_autograde_with_the_late_penalty_plugin_gives_the_same_penaltie
     gb = _gradebook(project, s)
     assert gb["c03"][1] == 4.0 and gb["c05"][1] == 1.0 and gb["c01"][1] is None  # c01, c03, c05 sit A
     assert gb["c03"][0].startswith("1969-12-31 23:20")
+
+
+def test_marking_prefers_the_hub_clock_over_a_forged_local_record(sitting, monkeypatch):
+    """On a Hub the service's times override the candidate's own files (a fake service answering ``api/sittings``).
+
+    c03 forges a later start (09:40: deadline 11:10, on time); the service saw 09:20 → 10:57:30 is 8 minutes late, −4.
+    c06's timestamp.txt says 10:00; the service recorded the hand-in at 10:37:30 → deadline 10:35, 3 started minutes, −1.5.
+    Everyone else is not in the service: their local records count, as before (c04 −1, c05 −1).
+    """
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    project, s = sitting
+    utc = lambda hms: bj(hms).astimezone(dt.timezone.utc).isoformat()  # noqa: E731
+    records = {"c03": (utc((9, 20, 0)), [utc((10, 57, 30))]), "c06": (utc((9, 5, 0)), [utc((10, 37, 30))])}
+    seen = []
+
+    class Fake(BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append((self.path, self.headers.get("Authorization")))
+            body = json.dumps({"sittings": [{"candidate": c, "started": st, "submitted": sub} for c, (st, sub) in records.items()]})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *a):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Fake)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    vid_c03 = next(v for label, v in s.variants.items() if "c03" in s.candidates(label))
+    forged = project.exams_dir / "submitted" / "c03" / vid_c03 / RECORD_FILE
+    original = forged.read_text(encoding="utf-8")
+    try:
+        forged.write_text(json.dumps({"exam_id": vid_c03, "started": bj((9, 40, 0)).isoformat()}), encoding="utf-8")
+        monkeypatch.setenv("QINGFENG_PROGRESS_URL", f"http://127.0.0.1:{server.server_port}/services/qingfeng-progress/")
+        monkeypatch.setenv("QINGFENG_HUB_TOKEN", "examiner-token")
+        out = run(project.root, "mark", EXAM).output     # the deduct 0.5 policy of the test above
+        gb = _gradebook(project, s)
+        assert gb["c03"][1] == 4.0 and gb["c06"][1] == 1.5 and gb["c04"][1] == 1.0 and gb["c01"][1] is None
+        assert "迟交扣分 1.5 分：考生 c06 迟交 3 分钟" in out
+        assert "开考和交卷时间：1 人取自 JupyterHub 进度服务的计时，2 人取自考生文件夹" in out  # per paper: c03 / c06 each in one
+        assert all(p.startswith("/services/qingfeng-progress/api/sittings?exam=") and a == "token examiner-token" for p, a in seen)
+        server.shutdown()
+        r = run(project.root, "mark", EXAM, ok=False)      # a configured service that cannot be reached: refuse, don't guess
+        assert r.exit_code != 0 and "无法从进度服务" in r.output
+    finally:
+        server.server_close()
+        forged.write_text(original, encoding="utf-8")

@@ -71,6 +71,9 @@ def print_report(report) -> None:
                    + "、".join(report.from_paper[:50]) + ("等" if len(report.from_paper) > 50 else ""))
     if report.window is not None:
         click.echo(f"计时考试 {report.exam_id}：{report.window.describe()}")
+        hub = sum(v == "service" for v in report.time_source.values())
+        click.echo(f"开考和交卷时间：{hub} 人取自 JupyterHub 进度服务的计时，"
+                   f"{len(report.time_source) - hub} 人取自考生文件夹中的 .qingfeng-sitting 和 timestamp.txt")
         late = {s: v for s, v in report.lateness.items() if v.late}
         for sid, v in sorted(late.items()):
             what = {"refuse": "迟交未计分", "flag": "迟交（照收，已标记）", "deduct": f"迟交扣分 {v.deduction:g} 分"}[v.policy]

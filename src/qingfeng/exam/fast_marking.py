@@ -75,6 +75,7 @@ class MarkReport:
     from_paper: list[str] = field(default_factory=list)  # left alone: the examiner chose their paper sheet
     window: object | None = None  # the timed sitting's .timing.SittingWindow, if any
     lateness: dict[str, object] = field(default_factory=dict)  # student -> .timing.Lateness (timed sittings)
+    time_source: dict[str, str] = field(default_factory=dict)  # timed: student -> "service" (the Hub's clock) / "local"
 
 
 _OUT = '"@@OUTPUT@@"'
@@ -92,6 +93,7 @@ class Context:
     refs: dict[str, Reference] = field(default_factory=dict)  # grade_id -> the cell as the source defines it
     build: str | None = None  # the source's build id: submissions of another build are refused
     window: object | None = None  # the timed sitting's .timing.SittingWindow (None: untimed)
+    clock: dict | None = None  # the Hub's sitting clock: student -> (start, submissions) (.sitting_clock), None off a Hub
 
 
 def _source_cells(project: Project, exam_id: str) -> tuple[tuple[dict, ...], dict]:
@@ -162,7 +164,13 @@ def mark_one(ctx: Context, student: str, folder: str) -> tuple[MarkedSubmission 
         from .sitting_record import started_at
 
         total = sum(v for v in auto.values() if v is not None)
-        marked.extension, marked.late_penalty, marked.lateness = gradebook_fields(ctx.window, started_at(Path(folder)), timestamp, total)
+        start = started_at(Path(folder))
+        if ctx.clock is not None and student in ctx.clock:  # the service's clock overrides the candidate's own files
+            start, times = ctx.clock[student]
+            if times:
+                timestamp = marked.timestamp = times[-1].astimezone(dt.timezone.utc).replace(tzinfo=None)
+            marked.time_source = "service"
+        marked.extension, marked.late_penalty, marked.lateness = gradebook_fields(ctx.window, start, timestamp, total)
         marked.timed = True
     return marked, scores, None, tampering
 
@@ -223,8 +231,14 @@ def marking_session(project: Project, exam_id: str):
     build = (meta.get("qingfeng") or {}).get("build")
     from .timed_sitting import load_window
 
+    window = load_window(project, exam_id)
+    clock = None
+    if window is not None:
+        from .sitting_clock import examiner_times
+
+        clock = examiner_times(exam_id)
     ctx = Context(exam_id, key, _fragments(base), tail, str(staging), reference_cells(base, cmap.checksums), build,
-                  load_window(project, exam_id))
+                  window, clock)
     try:
         with exit_on_terminate():
             yield ctx, cmap, stale
@@ -276,6 +290,8 @@ def mark_exam(project: Project, exam_id: str, workers: int | None = None, progre
             report.marked.append(sid)
             if m.lateness is not None:
                 report.lateness[sid] = m.lateness
+            if m.timed:
+                report.time_source[sid] = m.time_source
             report.item_scores[sid] = {i: s.points for i, s in scores.items()}
             report.total_points[sid] = sum(s.points for s in scores.values())
             bad = [i for i, s in scores.items() if s.status == "not_literal"]

@@ -40,6 +40,7 @@ class MarkedSubmission:
     extension: dt.timedelta | None = None  # the candidate's deadline minus the closing time
     late_penalty: float | None = None  # nbgrader's submitted_notebook.late_submission_penalty
     lateness: object | None = None  # the .timing.Lateness these came from, for the run's summary
+    time_source: str = "local"  # timed: "service" (the Hub's sitting clock) or "local" (.qingfeng-sitting, timestamp.txt)
 
 
 @dataclass

@@ -14,6 +14,8 @@ API under the service prefix (``/services/qingfeng-progress/``):
 * ``GET api/results`` → your own rows; ``GET api/results?all=1`` → every row (trainers only).
 * the 结业测验 and 结业证书: :mod:`qingfeng.learning.certificate_service` (``api/final-test``,
   ``api/certificate``, ``api/certificates/<id>``), when ``QINGFENG_COURSE`` names the course copy.
+* the timed sittings' clock: :mod:`qingfeng.learning.sitting_service` (``api/sitting``,
+  ``api/sitting/start``, ``api/sitting/submit``, ``api/sittings`` for examiners).
 
 Run by the Hub (``python -m qingfeng.learning.progress_service``) with the Hub's service variables
 plus: ``QINGFENG_PROGRESS_DB_URL`` (else ``QINGFENG_DB_URL``), ``QINGFENG_DB_PASSWORD_FILE``,
@@ -221,9 +223,15 @@ def _certificate_routes(args: dict) -> list[tuple]:
     return routes(args)
 
 
+def _sitting_routes(args: dict) -> list[tuple]:
+    from .sitting_service import routes  # the timed sittings' clock (start and submission times)
+
+    return routes(args)
+
+
 # Each entry: args -> [(path under the prefix, handler, handler args)].  Another concern of the
 # service adds its own function here (handlers subclass HubUserHandler).
-ROUTES = [results_routes, _self_check_routes, _certificate_routes]
+ROUTES = [results_routes, _self_check_routes, _certificate_routes, _sitting_routes]
 
 
 def make_app(store: Store, group: str | None = None, routes=None):

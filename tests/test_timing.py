@@ -179,6 +179,39 @@ def test_the_candidate_servers_answer_by_a_fake_clock(tmp_path):
     assert sitting_payload(late, "open", bj(2026, 12, 10, 11, 31))["state"] == "已截止" and started_at(late) is None
 
 
+def test_on_a_hub_the_countdown_runs_from_the_services_start_not_the_candidates_file(tmp_path):
+    """A candidate who rewrites the local record to a later start gains nothing: the service's first start counts.
+    A service that cannot be reached (None) leaves the local record in charge, and the candidate is not blocked."""
+    import json
+
+    from qingfeng.exam.candidate_server import sitting_payload
+    from qingfeng.exam.sitting_record import RECORD_FILE
+    from qingfeng.exam.timed_sitting import CANDIDATE_FILE
+
+    folder = tmp_path / "2026-q4-a"
+    folder.mkdir()
+    (folder / CANDIDATE_FILE).write_text(json.dumps(window().as_json()), encoding="utf-8")
+    calls, service_start, hand_ins = [], bj(2026, 12, 10, 9, 10), []
+
+    def service(event, exam_id):
+        calls.append((event, exam_id))
+        if event == "submit":
+            hand_ins.append(bj(2026, 12, 10, 10, 41))
+        return service_start, list(hand_ins)
+
+    first = sitting_payload(folder, "open", bj(2026, 12, 10, 9, 10), service=service)
+    assert calls == [("start", "2026-q4-a")] and first["clock"] == "service" and first["remaining_seconds"] == 90 * 60
+    record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+    record["started"] = bj(2026, 12, 10, 9, 40).isoformat()          # the candidate edits their own file
+    (folder / RECORD_FILE).write_text(json.dumps(record), encoding="utf-8")
+    later = sitting_payload(folder, "", bj(2026, 12, 10, 10, 30), service=service)
+    assert calls[-1] == ("", "2026-q4-a") and later["remaining_seconds"] == 10 * 60    # 9:10 + 90 min, not 9:40
+    assert sitting_payload(folder, "", bj(2026, 12, 10, 10, 30), service=lambda e, x: None)["remaining_seconds"] == 40 * 60
+    done = sitting_payload(folder, "submitted", bj(2026, 12, 10, 10, 41), service=service)
+    assert calls[-1] == ("submit", "2026-q4-a") and done["submitted"]
+    assert done["submitted_text"] == "2026年12月10日 10:41（北京时间）"
+
+
 def test_nbgrader_timestamps_in_china_standard_time_are_read_as_beijing_time(tmp_path):
     """nbgrader submit with Exchange.timezone = Asia/Shanghai writes 'CST': 8 hours ahead of UTC, not US Central."""
     from qingfeng.exam.fast_marking import _timestamp

@@ -88,8 +88,13 @@ class CheckHandler(APIHandler):
         self.finish(json.dumps(out, ensure_ascii=False))
 
 
-def sitting_payload(folder, event: str = "", now=None, automatic: bool = False) -> dict:
-    """What the candidate's bar shows for the paper in ``folder``; ``event`` 'open' / 'submitted' is recorded first."""
+def sitting_payload(folder, event: str = "", now=None, automatic: bool = False, service=None) -> dict:
+    """What the candidate's bar shows for the paper in ``folder``; ``event`` 'open' / 'submitted' is recorded first.
+
+    On a Hub (``QINGFENG_PROGRESS_URL``) a timed sitting's start and hand-ins are also recorded by the
+    progress service's clock (:func:`.sitting_clock.candidate_call`, first start wins), and the countdown
+    runs from the service's start: the local record is the candidate's own file and only a fallback.
+    """
     import datetime as dt
     from pathlib import Path
 
@@ -109,11 +114,20 @@ def sitting_payload(folder, event: str = "", now=None, automatic: bool = False) 
         record_start(folder, exam_id, now)
     if event == "submitted":
         record_submitted(folder, exam_id, now, automatic)
-    submitted = submitted_times(folder)
+    started, submitted, kept = started_at(folder), submitted_times(folder), None
+    if window is not None:
+        if service is None:
+            from .sitting_clock import candidate_call as service
+        call = {"open": "start" if window.may_start(now) else "", "submitted": "submit"}.get(event, "")
+        kept = service(call, exam_id)
+        if kept is not None:  # the service's clock; None: no service here, or it failed (logged)
+            started = kept[0] or started
+            submitted = sorted({*submitted, *kept[1]})
     out = {"timed": window is not None, "submitted": bool(submitted),
            "submitted_text": show(submitted[-1]) if submitted else "", "server_time": now.isoformat()}
     if window is not None:
-        out.update(window.status(now, started_at(folder)).as_json())
+        out["clock"] = "service" if kept is not None else "local"
+        out.update(window.status(now, started).as_json())
         out.update({"opens_text": show(window.opens), "closes_text": show(window.closes),
                     "duration_minutes": window.duration_minutes, "rule": window.describe()})
     return out

@@ -17,7 +17,7 @@ from qingfeng.project import find_project
 from .exam_course import copy_project
 from .gradebooks import Backend
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]  # runs once per gradebook backend: 55 papers through nbgrader each time
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]  # once per gradebook backend: 55 papers through nbgrader (SQLite), 17 (PostgreSQL)
 EXAM = "yumin-sample"
 
 
@@ -71,8 +71,11 @@ def prepared(tmp_path_factory, gradebook_backend: Backend):
     marker = base / "side-effect-happened"
     rng = random.Random(7)
     students = []
-    for n in range(50):
-        cand = Candidate(f"s{n:03d}", ability=0.15 + 0.8 * n / 49, sloppiness=0.4)
+    # 50 simulated papers give the scoring its variety; on PostgreSQL (the same scoring, another store) 12 of them
+    # and every broken paper below show the gradebook holds what nbgrader's holds, at a third of the autograde time
+    count = 50 if gradebook_backend.name == "sqlite" else 12
+    for n in range(count):
+        cand = Candidate(f"s{n:03d}", ability=0.15 + 0.8 * n / (count - 1), sloppiness=0.4)
         answers = simulate_answers(key, cand, rng, trouble=0.06, marker=str(marker))
         essays = {"YM-JD-01": "教育、制度、监督不到位。"} if n % 3 == 0 else {}
         write_submission(released, project.exams_dir, EXAM, cand.id, answers, essays)
@@ -112,7 +115,7 @@ def both_marked(prepared):
 def test_scores_equal_nbgrader_autograde_for_every_item(both_marked):
     fast, slow, students, *_ = both_marked
     a, b = _grades(fast), _grades(slow)
-    assert len({k[0] for k in a if k[0] != "comment"}) == len(students) >= 55
+    assert len({k[0] for k in a if k[0] != "comment"}) == len(students) >= 17   # 55 on SQLite, 17 on PostgreSQL
     dup = {k: v for k, v in a.items() if "z-dup" in k}
     a = {k: v for k, v in a.items() if "z-dup" not in k}
     b = {k: v for k, v in b.items() if "z-dup" not in k}  # nbgrader created the rows, then failed
@@ -156,7 +159,7 @@ def test_a_failed_write_leaves_the_gradebook_as_it_was(both_marked):
     db = fast
     before = _grades(db)
     with pytest.raises(RuntimeError, match="注入的写入失败"):
-        mark_exam(fast, EXAM, fail_after=20)
+        mark_exam(fast, EXAM, fail_after=10)  # after 10 of the (at least 17) candidates
     assert _grades(db) == before
     assert not list(fast.exams_dir.glob(".qingfeng-mark-*"))  # staging cleaned up
 

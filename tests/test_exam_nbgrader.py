@@ -120,9 +120,16 @@ def marked(tmp_path_factory, gradebook_backend):
         take_exam(root, EXAM, student, answers, essays)
     course.collect(project, EXAM)
     course.autograde(project, EXAM)
-    for student, grades in ESSAYS.items():
-        for item, score in grades.items():
-            course.set_manual_grade(project, EXAM, student, item, score, comment="要点基本齐全")
+    # c01 and c02 in one `exam grade` batch (qingfeng.exam.manual_marks), c03 one mark as formgrader records it:
+    # both paths write the same rows, on SQLite and on PostgreSQL
+    from qingfeng.exam.manual_marks import Mark, record_marks
+
+    batch = [Mark(s, item, str(score), "要点基本齐全", None, f"{s} {item}")
+             for s in ("c01", "c02") for item, score in ESSAYS[s].items()]
+    written, errors = record_marks(project, EXAM, batch)
+    assert errors == [] and written == len(batch)
+    for item, score in ESSAYS["c03"].items():
+        course.set_manual_grade(project, EXAM, "c03", item, score, comment="要点基本齐全")
     course.generate_feedback(project, EXAM)
     return project, deadline
 

@@ -13,12 +13,12 @@ the variant they submitted, and ``简答1`` means that variant's 简答1.
 """
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..project import Project
 from ..spreadsheet import RowError, SheetError, read_table, score_cell
+from .gradebook_db import connect, locate
 from .gradebook_writer import backup
 from .keys import item_labels, read_key
 from .sitting import exam_variants
@@ -64,41 +64,50 @@ def read_marks_table(path: Path) -> tuple[list[Mark], list[RowError]]:
     return marks, []
 
 
-def _exam_cells(con: sqlite3.Connection, exam_id: str, table: str) -> list[tuple]:
+def _q(con, sql: str, params: tuple = ()):
+    """One query in the driver's own parameter style (SQLite ``?``, psycopg ``%s``), on either gradebook."""
+    if con.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    elif "%%" in sql:
+        sql = sql.replace("%%", "%")
+    return con.exec_driver_sql(sql, params)
+
+
+def _exam_cells(con, exam_id: str, table: str) -> list[tuple]:
     """(cell id, name, max score or None) of the exam's answer cells that have rows in ``table`` (grade_cells or any)."""
     join = "JOIN grade_cells gc ON gc.id = b.id" if table == "grade" else ""
     score = "gc.max_score" if table == "grade" else "NULL"
-    return con.execute(f"""SELECT b.id, b.name, {score} FROM base_cell b {join} JOIN notebook n ON n.id = b.notebook_id
-                           JOIN assignment a ON a.id = n.assignment_id WHERE a.name = ? AND b.name LIKE 'answer-%'""",
-                       (exam_id,)).fetchall()
+    return _q(con, f"""SELECT b.id, b.name, {score} FROM base_cell b {join} JOIN notebook n ON n.id = b.notebook_id
+                           JOIN assignment a ON a.id = n.assignment_id WHERE a.name = ? AND b.name LIKE 'answer-%%'""",
+              (exam_id,)).fetchall()
 
 
-def _students(con: sqlite3.Connection, exam_id: str) -> dict[str, str]:
+def _students(con, exam_id: str) -> dict[str, str]:
     """submitted notebook id -> student, for one assignment."""
-    return dict(con.execute("""SELECT sn.id, sa.student_id FROM submitted_notebook sn JOIN submitted_assignment sa
+    return dict(_q(con, """SELECT sn.id, sa.student_id FROM submitted_notebook sn JOIN submitted_assignment sa
                                ON sa.id = sn.assignment_id JOIN assignment a ON a.id = sa.assignment_id WHERE a.name = ?""",
-                            (exam_id,)))
+                       (exam_id,)).fetchall())
 
 
 # Rows are fetched one cell at a time through the (cell_id, notebook_id) unique index: one join over the
 # whole grade table scanned all of it (4.4 million rows after 50,000 answer sheets) and took ~1 GB.
-def _grade_rows(con: sqlite3.Connection, exam_id: str, students: dict[str, str]):
+def _grade_rows(con, exam_id: str, students: dict[str, str]):
     """{student: {cell name: (grade id, max score)}} for the hand-marked cells of one assignment."""
     out: dict[str, dict[str, tuple[str, float]]] = {}
     for cell_id, name, max_score in _exam_cells(con, exam_id, "grade"):
-        for gid, nid in con.execute("SELECT id, notebook_id FROM grade WHERE cell_id = ?", (cell_id,)):
+        for gid, nid in _q(con, "SELECT id, notebook_id FROM grade WHERE cell_id = ?", (cell_id,)).fetchall():
             if nid in students:
                 out.setdefault(students[nid], {})[name] = (gid, max_score)
     return out
 
 
-def _comment_ids(con: sqlite3.Connection, exam_id: str, students: dict[str, str]) -> dict[tuple[str, str], str]:
+def _comment_ids(con, exam_id: str, students: dict[str, str]) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     hand = {name for _, name, _ in _exam_cells(con, exam_id, "grade")}  # only hand-marked items take a marker's comment
     for cell_id, name, _ in _exam_cells(con, exam_id, "comment"):
         if name not in hand:
             continue
-        for cid, nid in con.execute("SELECT id, notebook_id FROM comment WHERE cell_id = ?", (cell_id,)):
+        for cid, nid in _q(con, "SELECT id, notebook_id FROM comment WHERE cell_id = ?", (cell_id,)).fetchall():
             if nid in students:
                 out[(students[nid], name)] = cid
     return out
@@ -115,10 +124,10 @@ def check_marks(project: Project, exam_id: str, marks: list[Mark]):
     variants = exam_variants(project, exam_id)
     for _, vid in variants:
         require_exam(project, vid)
-    db = project.exams_dir / "gradebook.db"
-    if not db.is_file():
-        return [], [RowError(None, "", f"成绩库 {db} 不存在：请先 qingfeng exam build 并收卷评分")]
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    db = locate(project)
+    if db.sqlite_path is not None and not db.sqlite_path.is_file():
+        return [], [RowError(None, "", f"成绩库 {db.sqlite_path} 不存在：请先 qingfeng exam build 并收卷评分")]
+    con = connect(db, readonly=True)
     try:
         papers = []
         for label, vid in variants:
@@ -165,20 +174,15 @@ def record_marks(project: Project, exam_id: str, marks: list[Mark]) -> tuple[int
         return 0, errors
     if not checked:
         return 0, [RowError(None, "", "没有要记录的得分")]
-    db = project.exams_dir / "gradebook.db"
+    db = locate(project)
     backup(db)
-    con = sqlite3.connect(db, isolation_level=None, timeout=30)
-    try:
-        con.execute("BEGIN IMMEDIATE")
-        con.executemany("UPDATE grade SET manual_score = ?, needs_manual_grade = 0 WHERE id = ?",
-                        [(score, gid) for _, gid, _, score, _ in checked])
-        con.executemany("UPDATE comment SET manual_comment = ? WHERE id = ?",
-                        [(comment, cid) for _, _, cid, _, comment in checked if comment and cid])
-        con.execute("COMMIT")
-    except BaseException:
-        if con.in_transaction:
-            con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
+    with connect(db) as con, con.begin():   # one transaction: every mark or none
+        if checked:
+            sql = "UPDATE grade SET manual_score = ?, needs_manual_grade = ? WHERE id = ?"
+            con.exec_driver_sql(sql if con.dialect.paramstyle == "qmark" else sql.replace("?", "%s"),
+                                [(score, False, gid) for _, gid, _, score, _ in checked])
+        comments = [(comment, cid) for _, _, cid, _, comment in checked if comment and cid]
+        if comments:
+            sql = "UPDATE comment SET manual_comment = ? WHERE id = ?"
+            con.exec_driver_sql(sql if con.dialect.paramstyle == "qmark" else sql.replace("?", "%s"), comments)
     return len(checked), []

@@ -11,7 +11,6 @@ and a :mod:`.essay_suggest` suggestion.  Marks are written only by
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 
 from ..bank import Item, load_bank
@@ -101,19 +100,19 @@ class MarkingSession:
         return out
 
     def _gradebook(self, exam_id: str) -> dict[tuple[str, str], tuple[float | None, str]]:
-        db = self.project.exams_dir / "gradebook.db"
-        if not db.is_file():
+        from .gradebook_db import connect, locate
+        from .manual_marks import driver_query
+
+        db = locate(self.project)   # SQLite or PostgreSQL, whichever the course uses
+        if db.sqlite_path is not None and not db.sqlite_path.is_file():
             return {}
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            rows = con.execute(
+        with connect(db, readonly=True) as con:
+            rows = driver_query(con,
                 """SELECT sa.student_id, b.name, g.manual_score, g.needs_manual_grade,
                           (SELECT c.manual_comment FROM comment c WHERE c.notebook_id = g.notebook_id AND c.cell_id = g.cell_id)
                    FROM grade g JOIN base_cell b ON b.id = g.cell_id JOIN submitted_notebook sn ON sn.id = g.notebook_id
                    JOIN submitted_assignment sa ON sa.id = sn.assignment_id JOIN assignment a ON a.id = sa.assignment_id
-                   WHERE a.name = ? AND b.name LIKE 'answer-%'""", (exam_id,)).fetchall()
-        finally:
-            con.close()
+                   WHERE a.name = ? AND b.name LIKE 'answer-%%'""", (exam_id,)).fetchall()
         return {(s, name): (manual if manual is not None and not needs else None, comment or "") for s, name, manual, needs, comment in rows}
 
     def question(self, item_id: str) -> Question:

@@ -23,7 +23,7 @@ from .gradebook_writer import backup
 from .keys import item_labels, read_key
 from .sitting import exam_variants
 
-__all__ = ["Mark", "read_marks_table", "check_marks", "record_marks", "parse_triples"]
+__all__ = ["driver_query", "Mark", "read_marks_table", "check_marks", "record_marks", "parse_triples"]
 
 
 @dataclass(frozen=True, slots=True)  # slots: a 50,000-row table is 400,000 marks
@@ -64,7 +64,7 @@ def read_marks_table(path: Path) -> tuple[list[Mark], list[RowError]]:
     return marks, []
 
 
-def _q(con, sql: str, params: tuple = ()):
+def driver_query(con, sql: str, params: tuple = ()):
     """One query in the driver's own parameter style (SQLite ``?``, psycopg ``%s``), on either gradebook."""
     if con.dialect.paramstyle != "qmark":
         sql = sql.replace("?", "%s")
@@ -77,14 +77,14 @@ def _exam_cells(con, exam_id: str, table: str) -> list[tuple]:
     """(cell id, name, max score or None) of the exam's answer cells that have rows in ``table`` (grade_cells or any)."""
     join = "JOIN grade_cells gc ON gc.id = b.id" if table == "grade" else ""
     score = "gc.max_score" if table == "grade" else "NULL"
-    return _q(con, f"""SELECT b.id, b.name, {score} FROM base_cell b {join} JOIN notebook n ON n.id = b.notebook_id
+    return driver_query(con, f"""SELECT b.id, b.name, {score} FROM base_cell b {join} JOIN notebook n ON n.id = b.notebook_id
                            JOIN assignment a ON a.id = n.assignment_id WHERE a.name = ? AND b.name LIKE 'answer-%%'""",
               (exam_id,)).fetchall()
 
 
 def _students(con, exam_id: str) -> dict[str, str]:
     """submitted notebook id -> student, for one assignment."""
-    return dict(_q(con, """SELECT sn.id, sa.student_id FROM submitted_notebook sn JOIN submitted_assignment sa
+    return dict(driver_query(con, """SELECT sn.id, sa.student_id FROM submitted_notebook sn JOIN submitted_assignment sa
                                ON sa.id = sn.assignment_id JOIN assignment a ON a.id = sa.assignment_id WHERE a.name = ?""",
                        (exam_id,)).fetchall())
 
@@ -95,7 +95,7 @@ def _grade_rows(con, exam_id: str, students: dict[str, str]):
     """{student: {cell name: (grade id, max score)}} for the hand-marked cells of one assignment."""
     out: dict[str, dict[str, tuple[str, float]]] = {}
     for cell_id, name, max_score in _exam_cells(con, exam_id, "grade"):
-        for gid, nid in _q(con, "SELECT id, notebook_id FROM grade WHERE cell_id = ?", (cell_id,)).fetchall():
+        for gid, nid in driver_query(con, "SELECT id, notebook_id FROM grade WHERE cell_id = ?", (cell_id,)).fetchall():
             if nid in students:
                 out.setdefault(students[nid], {})[name] = (gid, max_score)
     return out
@@ -107,7 +107,7 @@ def _comment_ids(con, exam_id: str, students: dict[str, str]) -> dict[tuple[str,
     for cell_id, name, _ in _exam_cells(con, exam_id, "comment"):
         if name not in hand:
             continue
-        for cid, nid in _q(con, "SELECT id, notebook_id FROM comment WHERE cell_id = ?", (cell_id,)).fetchall():
+        for cid, nid in driver_query(con, "SELECT id, notebook_id FROM comment WHERE cell_id = ?", (cell_id,)).fetchall():
             if nid in students:
                 out[(students[nid], name)] = cid
     return out

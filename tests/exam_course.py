@@ -50,3 +50,23 @@ def take_exam(root: Path, exam_id: str, student: str, answers: dict[str, str | N
     nb.cells = cells
     nbformat.write(nb, path)
     run_nbgrader(home, "submit", exam_id, "--course", "qingfeng", "--student", student, exchange)
+
+
+def candidate_home(home: Path, exchange: Path, student: str = "c01") -> None:
+    """What a JupyterHub deployment sets for each candidate: the exchange, the course and who this is."""
+    (home / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.Exchange.root = {str(exchange)!r}\n"
+        "c.Exchange.timezone = 'Asia/Shanghai'\n"
+        "c.CourseDirectory.course_id = 'qingfeng'\n"
+        f"c.CourseDirectory.student_id = {student!r}\n", encoding="utf-8")
+
+
+def candidate_env(tmp_path: Path, home: Path) -> dict[str, str]:
+    """A Jupyter prefix with the candidate's extension installed as make does for a candidates' image."""
+    from qingfeng.candidate_extension import install
+
+    prefix = tmp_path / "prefix"
+    install(prefix, candidate=True)
+    return {"JUPYTER_PATH": str(prefix / "share" / "jupyter"), "JUPYTER_CONFIG_PATH": str(prefix / "etc" / "jupyter"),
+            "HOME": str(home)}

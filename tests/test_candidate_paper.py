@@ -25,14 +25,13 @@ from urllib.parse import quote
 import nbformat
 import pytest
 
-from qingfeng.candidate_extension import install
 from qingfeng.exam import course
 from qingfeng.exam.fast_marking import mark_exam
 from qingfeng.exam.schedule import SHANGHAI, show
 from qingfeng.project import find_project
 
 from .browser import browser, jupyterlab
-from .exam_course import copy_project, run_nbgrader
+from .exam_course import candidate_env, candidate_home, copy_project, run_nbgrader
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 EXAM = "yumin-sample"
@@ -60,23 +59,6 @@ HAND_TYPED = {"YM-PD-03": '作答 = "?"', "YM-TK-02": '作答 = ["风险因素�
 OBJECTIVE_SCORE = 37.0
 
 
-def _candidate_home(home: Path, exchange: Path) -> None:
-    """What a JupyterHub deployment sets for each candidate: the exchange, the course and who this is."""
-    (home / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.Exchange.root = {str(exchange)!r}\n"
-        "c.Exchange.timezone = 'Asia/Shanghai'\n"
-        "c.CourseDirectory.course_id = 'qingfeng'\n"
-        "c.CourseDirectory.student_id = 'c01'\n", encoding="utf-8")
-
-
-def _candidate_env(tmp_path: Path, home: Path) -> dict[str, str]:
-    prefix = tmp_path / "prefix"
-    install(prefix, candidate=True)  # the routine make runs after pip install -e, as for a candidates' image
-    return {"JUPYTER_PATH": str(prefix / "share" / "jupyter"), "JUPYTER_CONFIG_PATH": str(prefix / "etc" / "jupyter"),
-            "HOME": str(home)}
-
-
 @pytest.fixture
 def candidate(tmp_path):
     root = copy_project(tmp_path / "proj")
@@ -96,8 +78,8 @@ def candidate(tmp_path):
         if item in HAND_TYPED:
             cell.source = HAND_TYPED[item]
     nbformat.write(nb, path)
-    _candidate_home(home, exchange)
-    return project, home, _candidate_env(tmp_path, home)
+    candidate_home(home, exchange)
+    return project, home, candidate_env(tmp_path, home)
 
 
 def _form(page, item):
@@ -237,8 +219,8 @@ def released(tmp_path):
     course.release(project, EXAM)
     home = tmp_path / "c01"
     home.mkdir()
-    _candidate_home(home, project.exams_dir / "exchange")
-    return project, home, _candidate_env(tmp_path, home), deadline
+    candidate_home(home, project.exams_dir / "exchange")
+    return project, home, candidate_env(tmp_path, home), deadline
 
 
 def _card(page, exam_id):

@@ -240,15 +240,7 @@ KEYS = {keys!r}
 store = ProgressStore()
 ft = FinalTest(Bank(), set(), store, Path.home())          # on the Hub: the paper comes from the service
 print("items", len(ft.items), all(not it.key and not it.explanation for it in ft.items))
-for w, it in zip(ft.paper.inputs, ft.paper.items):
-    v = KEYS[it.id]
-    if it.type == "填空":
-        for t, x in zip(w.children, v):
-            t.value = x
-    elif it.type == "多选":
-        w.value = tuple(v)
-    else:
-        w.value = v
+ft.paper.restore({{"answers": [KEYS[it.id] for it in ft.paper.items]}})   # sets every widget as clicks would
 ft._hand_in()
 print("result", ft.result.value.replace("\\n", " "))
 try:                                   # asking directly, past the widget's own check: the service refuses
@@ -275,16 +267,8 @@ print("pdf", (Path.home() / "结业证书.pdf").stat().st_size > 10000)
 SELF_CHECKS = """
 import glob, json, os, urllib.request
 os.chdir(os.path.expanduser("~/我的课程"))
-def fill(sc, upto):
-    for w, it in list(zip(sc.inputs, sc.items))[:upto]:
-        v = KEYS[it.id]
-        if it.type == "填空":
-            for t, x in zip(w.children, v):
-                t.value = x
-        elif it.type == "多选":
-            w.value = tuple(v)
-        else:
-            w.value = v
+def fill(sc, upto):                                        # the first `upto` widgets set as clicks would
+    sc.restore({"answers": [KEYS[it.id] for it in sc.items[:upto]]})
 drawn = 0
 for path in sorted(glob.glob("0[1-6]_*.ipynb")):
     cells = ["".join(c["source"]) for c in json.load(open(path, encoding="utf-8"))["cells"] if c["cell_type"] == "code"]

@@ -17,7 +17,6 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 
-from qingfeng.candidate_extension import install
 from qingfeng.cli.main import cli
 from qingfeng.exam import course
 from qingfeng.exam.fast_marking import mark_exam
@@ -26,7 +25,7 @@ from qingfeng.exam.sitting_record import RECORD_FILE
 from qingfeng.project import find_project
 
 from .browser import browser, jupyterlab
-from .exam_course import copy_project, run_nbgrader
+from .exam_course import candidate_env, candidate_home, copy_project, run_nbgrader
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 EXAM = "yumin-sample"
@@ -47,16 +46,8 @@ def _candidate(tmp_path, opens: dt.datetime, duration: int):
     home.mkdir()
     exchange = project.exams_dir / "exchange"
     run_nbgrader(home, "fetch_assignment", EXAM, "--course", "qingfeng", f"--Exchange.root={exchange}")
-    (home / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.Exchange.root = {str(exchange)!r}\n"
-        "c.Exchange.timezone = 'Asia/Shanghai'\n"
-        "c.CourseDirectory.course_id = 'qingfeng'\n"
-        "c.CourseDirectory.student_id = 'c01'\n", encoding="utf-8")
-    prefix = tmp_path / "prefix"
-    install(prefix, candidate=True)
-    env = {"JUPYTER_PATH": str(prefix / "share" / "jupyter"), "JUPYTER_CONFIG_PATH": str(prefix / "etc" / "jupyter"),
-           "HOME": str(home)}
+    candidate_home(home, exchange)
+    env = candidate_env(tmp_path, home)
     return project, home, env
 
 

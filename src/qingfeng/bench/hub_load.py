@@ -14,13 +14,10 @@ backend is present) PostgreSQL side by side.  Needs root (PAM logins, setuid spa
 """
 from __future__ import annotations
 
-import grp
 import os
 import pwd
 import shutil
-import socket
 import statistics
-import subprocess
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -29,18 +26,13 @@ from pathlib import Path
 
 from ..project import Project
 from .hub_candidate import SimulatedCandidate
+from .hub_deployment import NAMESPACE, HubDeployment, cleanup_accounts
+from .process_usage import cpu_seconds, pid_cpu, rss_mib
 
 __all__ = ["HubLoadStep", "HubLoadReport", "run_hub_load", "NAMESPACE"]
 
-NAMESPACE = "qfload"
 BLUEPRINT = "yumin-sample"
 DEFAULT_RUNTIME = "/var/tmp/qingfeng-hubload-runtime"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -83,7 +75,7 @@ class HubLoadStep:
                f"    启动服务器 p50 {_pct(self.spawn, 0.5):.1f} 秒，p95 {_pct(self.spawn, 0.95):.1f} 秒（{len(self.spawn)} 人）",
                f"    交卷 p50 {_pct(self.submit, 0.5):.2f} 秒，p95 {_pct(self.submit, 0.95):.2f} 秒（{len(self.submit)} 人）",
                f"    每个个人服务器的常驻内存（RSS）：{rss}",
-               f"    每个个人服务器启动到交卷用的 CPU 时间：" + (f"平均 {statistics.mean(self.cpu_s):.1f} 秒，合计 {sum(self.cpu_s):.0f} 秒"
+               "    每个个人服务器启动到交卷用的 CPU 时间：" + (f"平均 {statistics.mean(self.cpu_s):.1f} 秒，合计 {sum(self.cpu_s):.0f} 秒"
                                                           f"（全部人数 × 每人 ÷ {os.cpu_count()} 核 ≈ {sum(self.cpu_s) / (os.cpu_count() or 1):.0f} 秒，"
                                                           "是启动时间的下限）" if self.cpu_s else "未测得"),
                *([f"    Hub 与代理在本轮用的 CPU（含以考生身份同步课程等启动前步骤）：{self.hub_cpu_s:.0f} 秒，每人 {self.hub_cpu_s / self.n:.2f} 秒"
@@ -119,124 +111,7 @@ class HubLoadReport:
         return out + self.backends
 
 
-# --- the deployment under load -------------------------------------------------------------------------
-
-def _ours(name: str) -> bool:
-    return name.startswith(f"{NAMESPACE}-") or name in (f"grader-{NAMESPACE}", f"formgrade-{NAMESPACE}", f"nbgrader-{NAMESPACE}")
-
-
-def cleanup_accounts() -> None:
-    for p in pwd.getpwall():
-        if _ours(p.pw_name):
-            subprocess.run(["pkill", "-KILL", "-u", p.pw_name], capture_output=True)
-            subprocess.run(["userdel", "--remove", "--force", p.pw_name], capture_output=True)
-    for g in grp.getgrall():
-        if _ours(g.gr_name):
-            subprocess.run(["groupdel", g.gr_name], capture_output=True)
-
-
-def _stat_cpu(stat: Path, children: bool = True) -> float:
-    """CPU seconds (user + system) of one process, with (``children``) those of its children that
-    have ended (e.g. a Node.js or ``qingfeng`` it ran and waited for)."""
-    fields = stat.read_text().rsplit(")", 1)[1].split()
-    return sum(int(f) for f in fields[11:15 if children else 13]) / os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_seconds(uid: int) -> float:
-    """CPU time the processes of ``uid`` have used so far: what one user server costs."""
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if stat.stat().st_uid != uid:
-                continue
-            total += _stat_cpu(stat)
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
-
-
-def _pid_cpu(pid_file: Path, children: bool = True) -> float:
-    """CPU seconds of the process named in ``pid_file`` (0 if it is not running)."""
-    try:
-        return _stat_cpu(Path("/proc") / pid_file.read_text().strip() / "stat", children)
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def _rss_mib(uid: int) -> float:
-    total = 0
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            text = status.read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
-        if int(fields.get("Uid", "-1 ").split()[0]) == uid and "VmRSS" in fields:
-            total += int(fields["VmRSS"].split()[0])
-    return total / 1024
-
-
-class _Deployment:
-    def __init__(self, project: Project, runtime: str):
-        self.project = project
-        self.root = Path(tempfile.mkdtemp(prefix=f"{NAMESPACE}-root-", dir="/tmp"))
-        os.chmod(self.root, 0o755)
-        self.port = _free_port()
-        self.env = {**os.environ, "QINGFENG_HUB_ROOT": str(self.root), "QINGFENG_HUB_NAMESPACE": NAMESPACE,
-                    "QINGFENG_HUB_RUNTIME": runtime, "QINGFENG_HUB_HOST": "127.0.0.1", "QINGFENG_HUB_PORT": str(self.port),
-                    **{k: str(_free_port()) for k in ("QINGFENG_HUB_API_PORT", "QINGFENG_PROXY_API_PORT",
-                                                      "QINGFENG_GRADER_PORT", "QINGFENG_REPORTS_PORT")}}
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.runtime = Path(runtime)
-
-    def hub_sh(self, action: str, timeout: float) -> subprocess.CompletedProcess:
-        return subprocess.run(["bash", str(self.project.root / "deploy" / "hub.sh"), action], env=self.env,
-                              capture_output=True, text=True, timeout=timeout)
-
-    def start(self, n: int) -> dict[str, str]:
-        from openpyxl import Workbook, load_workbook
-
-        proc = self.hub_sh("start", 1500)
-        if proc.returncode != 0:
-            log = self.root / "hub" / "jupyterhub.log"
-            raise RuntimeError("Hub 没有启动：" + proc.stdout[-1500:] + proc.stderr[-1500:]
-                               + (log.read_text(errors="replace")[-2000:] if log.exists() else ""))
-        wb = Workbook()
-        wb.active.append(["编号", "姓名", "单位", "部门", "岗位", "角色"])
-        wb.active.append([f"{NAMESPACE.upper()}-E1", "考官", "区纪委", "案件审理室", "主任", "考官"])
-        for i in range(1, n + 1):
-            wb.active.append([f"{NAMESPACE.upper()}-C{i:03d}", f"考生{i}", ("交通局", "教育局", "卫健委")[i % 3], "", "", "考生"])
-        roster, sheet = self.root / "load-roster.xlsx", self.root / "load-passwords.xlsx"
-        wb.save(roster)
-        proc = subprocess.run([str(self.runtime / "bin" / "qingfeng"), "--root", str(self.project.root), "hub", "accounts",
-                               str(roster), "--out", str(sheet)], env=self.env, capture_output=True, text=True, timeout=1200)
-        if proc.returncode != 0:
-            raise RuntimeError("建立账号失败：" + proc.stdout[-1500:] + proc.stderr[-1500:])
-        rows = load_workbook(sheet).active.iter_rows(min_row=2, values_only=True)
-        return {r[4]: r[5] for r in rows}
-
-    def grader(self, *args: str, timeout: float = 1200) -> str:
-        """A qingfeng command as the grader account in the course folder: what an examiner types in the
-        course service's terminal (same environment as the service in deploy/jupyterhub_config.py)."""
-        grader = f"grader-{NAMESPACE}"
-        env = ["env", "-i", f"HOME={self.root / 'grader-home'}", f"USER={grader}", f"QINGFENG_HUB_ROOT={self.root}",
-               f"QINGFENG_EXCHANGE={self.root / 'exchange'}", f"JUPYTER_CONFIG_PATH={self.root / 'config' / 'grader'}",
-               f"PATH={self.runtime / 'bin'}:/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"]
-        proc = subprocess.run(["runuser", "-u", grader, "--", *env, str(self.runtime / "bin" / "qingfeng"), *args],
-                              cwd=self.root / "course", capture_output=True, text=True, timeout=timeout)
-        if proc.returncode != 0:
-            raise RuntimeError(f"qingfeng {' '.join(args)} 失败：{proc.stdout[-1500:]}{proc.stderr[-1500:]}")
-        return proc.stdout
-
-    def stop(self) -> None:
-        try:
-            self.hub_sh("stop", 180)
-        finally:
-            cleanup_accounts()
-            shutil.rmtree(self.root, ignore_errors=True)
-
-
-def _inbound_check(dep: _Deployment, exam: str, logins: list[str], submitted: set[str]) -> list[str]:
+def _inbound_check(dep: HubDeployment, exam: str, logins: list[str], submitted: set[str]) -> list[str]:
     """Lost or misfiled papers: each candidate whose submit succeeded has exactly one paper in the inbound,
     named by and owned by them, with their own answers; nobody else has any (a candidate who never got
     a server is a failure, not a lost paper)."""
@@ -263,7 +138,7 @@ def _inbound_check(dep: _Deployment, exam: str, logins: list[str], submitted: se
     return problems
 
 
-def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout: float, step_timeout: float,
+def _run_step(dep: HubDeployment, passwords: dict[str, str], n: int, spawn_timeout: float, step_timeout: float,
               ramp: float = 0.0) -> HubLoadStep:
     exam = f"load-{n}"
     step = HubLoadStep(n, exam)
@@ -273,7 +148,7 @@ def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout
     people = [SimulatedCandidate(dep.base, login, passwords[login]) for login in logins]
     deadline = time.monotonic() + step_timeout
     hub_pids = [dep.root / "hub" / "jupyterhub.pid", dep.root / "hub" / "proxy.pid"]
-    hub_cpu0, hub_own0 = sum(_pid_cpu(p) for p in hub_pids), _pid_cpu(hub_pids[0], children=False)
+    hub_cpu0, hub_own0 = sum(pid_cpu(p) for p in hub_pids), pid_cpu(hub_pids[0], children=False)
 
     def one(i_c: tuple[int, SimulatedCandidate]) -> tuple[str, float | None, float | None, str | None]:
         i, c = i_c
@@ -293,8 +168,8 @@ def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout
     with ThreadPoolExecutor(max_workers=n) as pool:
         results = list(pool.map(one, enumerate(people)))
     step.wall = time.perf_counter() - t0
-    step.hub_cpu_s = sum(_pid_cpu(p) for p in hub_pids) - hub_cpu0
-    step.hub_own_cpu_s = _pid_cpu(hub_pids[0], children=False) - hub_own0
+    step.hub_cpu_s = sum(pid_cpu(p) for p in hub_pids) - hub_cpu0
+    step.hub_own_cpu_s = pid_cpu(hub_pids[0], children=False) - hub_own0
     for _name, spawn, submit, error in results:
         if spawn is not None:
             step.spawn.append(spawn)
@@ -302,8 +177,8 @@ def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout
             step.submit.append(submit)
         if error:
             step.failures.append(error)
-    step.rss_mib = [m for m in (_rss_mib(pwd.getpwnam(x).pw_uid) for x in logins) if m > 0]
-    step.cpu_s = [c for c in (_cpu_seconds(pwd.getpwnam(x).pw_uid) for x in logins) if c > 0]
+    step.rss_mib = [m for m in (rss_mib(pwd.getpwnam(x).pw_uid) for x in logins) if m > 0]
+    step.cpu_s = [c for c in (cpu_seconds(pwd.getpwnam(x).pw_uid) for x in logins) if c > 0]
     step.misfiled = _inbound_check(dep, exam, logins, {name for name, _s, submit, _e in results if submit is not None})
     t1 = time.perf_counter()
     dep.grader("exam", "collect", exam)
@@ -316,7 +191,7 @@ def _run_step(dep: _Deployment, passwords: dict[str, str], n: int, spawn_timeout
     return step
 
 
-def _backend_lines(project: Project, dep: _Deployment, exam: str) -> list[str]:
+def _backend_lines(project: Project, dep: HubDeployment, exam: str) -> list[str]:
     """``qingfeng mark`` of the collected papers into SQLite and PostgreSQL, side by side."""
     from ..exam import course
     from ..exam.fast_marking import mark_exam
@@ -378,7 +253,7 @@ def run_hub_load(project: Project, steps: tuple[int, ...] = (50, 75, 100), p95_l
         raise PermissionError("Hub 负载基准需要 root：PAM 登录、以每位考生的身份启动服务器")
     report = HubLoadReport(p95_limit, ramp)
     cleanup_accounts()
-    dep = _Deployment(project, runtime or os.environ.get("QINGFENG_HUB_RUNTIME") or DEFAULT_RUNTIME)
+    dep = HubDeployment(project, runtime or os.environ.get("QINGFENG_HUB_RUNTIME") or DEFAULT_RUNTIME)
     try:
         passwords = dep.start(max(steps))
         todo = list(steps)

@@ -1,0 +1,51 @@
+"""What a set of processes has cost so far, read from /proc: CPU seconds and resident memory.
+
+Used by the Hub load benchmark to say what one user server, the Hub and its proxy cost per candidate.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["stat_cpu", "cpu_seconds", "pid_cpu", "rss_mib"]
+
+
+def stat_cpu(stat: Path, children: bool = True) -> float:
+    """CPU seconds (user + system) of one process, with (``children``) those of its children that
+    have ended (e.g. a Node.js or ``qingfeng`` it ran and waited for)."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15 if children else 13]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(uid: int) -> float:
+    """CPU time the processes of ``uid`` have used so far: what one user server costs."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.stat().st_uid != uid:
+                continue
+            total += stat_cpu(stat)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def pid_cpu(pid_file: Path, children: bool = True) -> float:
+    """CPU seconds of the process named in ``pid_file`` (0 if it is not running)."""
+    try:
+        return stat_cpu(Path("/proc") / pid_file.read_text().strip() / "stat", children)
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def rss_mib(uid: int) -> float:
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if int(fields.get("Uid", "-1 ").split()[0]) == uid and "VmRSS" in fields:
+            total += int(fields["VmRSS"].split()[0])
+    return total / 1024

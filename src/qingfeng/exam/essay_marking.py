@@ -100,8 +100,7 @@ class MarkingSession:
         return out
 
     def _gradebook(self, exam_id: str) -> dict[tuple[str, str], tuple[float | None, str]]:
-        from .gradebook_db import connect, locate
-        from .manual_marks import driver_query
+        from .gradebook_db import connect, driver_query, locate
 
         db = locate(self.project)   # SQLite or PostgreSQL, whichever the course uses
         if db.sqlite_path is not None and not db.sqlite_path.is_file():

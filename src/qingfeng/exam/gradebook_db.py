@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from ..project import Project, ProjectNotFound, find_project
 
-__all__ = ["GradebookLocation", "GradebookConfigError", "locate", "gradebook_url", "as_location", "connect",
+__all__ = ["GradebookLocation", "GradebookConfigError", "locate", "gradebook_url", "as_location", "connect", "driver_query",
            "backup", "backups", "prune_backups", "nbgrader_sees",
            "dispose_engines"]
 
@@ -147,6 +147,17 @@ def connect(db, readonly: bool = False):
             engine = create_engine(loc.url, pool_pre_ping=True)
         _ENGINES[key] = engine
     return _ENGINES[key].connect()
+
+
+def driver_query(con, sql: str, params: tuple | list = ()):
+    """One statement written with ``?`` placeholders, in the driver's own style (SQLite ``?``, psycopg ``%s``),
+    on a connection from :func:`connect`; a list of tuples runs it once per row (the driver's executemany).
+    A literal ``%`` is written ``%%``."""
+    if con.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    elif "%%" in sql:
+        sql = sql.replace("%%", "%")
+    return con.exec_driver_sql(sql, params)
 
 
 def _pg_bin(name: str) -> str:

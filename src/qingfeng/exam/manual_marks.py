@@ -18,12 +18,12 @@ from pathlib import Path
 
 from ..project import Project
 from ..spreadsheet import RowError, SheetError, read_table, score_cell
-from .gradebook_db import connect, locate
+from .gradebook_db import connect, driver_query, locate
 from .gradebook_writer import backup
 from .keys import item_labels, read_key
 from .sitting import exam_variants
 
-__all__ = ["driver_query", "Mark", "read_marks_table", "check_marks", "record_marks", "parse_triples"]
+__all__ = ["Mark", "read_marks_table", "check_marks", "record_marks", "parse_triples"]
 
 
 @dataclass(frozen=True, slots=True)  # slots: a 50,000-row table is 400,000 marks
@@ -62,15 +62,6 @@ def read_marks_table(path: Path) -> tuple[list[Mark], list[RowError]]:
                 continue
             marks.append(Mark(sid, item, raw, str(cells.get(f"{item}评语") or "").strip(), row_no, item))
     return marks, []
-
-
-def driver_query(con, sql: str, params: tuple = ()):
-    """One query in the driver's own parameter style (SQLite ``?``, psycopg ``%s``), on either gradebook."""
-    if con.dialect.paramstyle != "qmark":
-        sql = sql.replace("?", "%s")
-    elif "%%" in sql:
-        sql = sql.replace("%%", "%")
-    return con.exec_driver_sql(sql, params)
 
 
 def _exam_cells(con, exam_id: str, table: str) -> list[tuple]:
@@ -177,12 +168,9 @@ def record_marks(project: Project, exam_id: str, marks: list[Mark]) -> tuple[int
     db = locate(project)
     backup(db)
     with connect(db) as con, con.begin():   # one transaction: every mark or none
-        if checked:
-            sql = "UPDATE grade SET manual_score = ?, needs_manual_grade = ? WHERE id = ?"
-            con.exec_driver_sql(sql if con.dialect.paramstyle == "qmark" else sql.replace("?", "%s"),
-                                [(score, False, gid) for _, gid, _, score, _ in checked])
+        driver_query(con, "UPDATE grade SET manual_score = ?, needs_manual_grade = ? WHERE id = ?",
+                     [(score, False, gid) for _, gid, _, score, _ in checked])
         comments = [(comment, cid) for _, _, cid, _, comment in checked if comment and cid]
         if comments:
-            sql = "UPDATE comment SET manual_comment = ? WHERE id = ?"
-            con.exec_driver_sql(sql if con.dialect.paramstyle == "qmark" else sql.replace("?", "%s"), comments)
+            driver_query(con, "UPDATE comment SET manual_comment = ? WHERE id = ?", comments)
     return len(checked), []

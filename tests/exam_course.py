@@ -52,6 +52,15 @@ def take_exam(root: Path, exam_id: str, student: str, answers: dict[str, str | N
     run_nbgrader(home, "submit", exam_id, "--course", "qingfeng", "--student", student, exchange)
 
 
+def fetched_home(tmp_path: Path, project, exam_id: str, student: str = "c01") -> tuple[Path, Path]:
+    """A candidate's home with the released paper fetched through nbgrader's exchange: (home, exchange)."""
+    home = tmp_path / student
+    home.mkdir()
+    exchange = project.exams_dir / "exchange"
+    run_nbgrader(home, "fetch_assignment", exam_id, "--course", "qingfeng", f"--Exchange.root={exchange}")
+    return home, exchange
+
+
 def candidate_home(home: Path, exchange: Path, student: str = "c01") -> None:
     """What a JupyterHub deployment sets for each candidate: the exchange, the course and who this is."""
     (home / "nbgrader_config.py").write_text(

@@ -30,7 +30,7 @@ from qingfeng.exam.schedule import SHANGHAI, show
 from qingfeng.project import find_project
 
 from .browser import browser, jupyterlab
-from .exam_course import candidate_env, candidate_home, copy_project, run_nbgrader
+from .exam_course import candidate_env, candidate_home, copy_project, fetched_home
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 EXAM = "yumin-sample"
@@ -65,10 +65,7 @@ def candidate(tmp_path):
     course.build_exam(project, EXAM, EXAM)
     course.generate(project, EXAM)
     course.release(project, EXAM)
-    home = tmp_path / "c01"
-    home.mkdir()
-    exchange = project.exams_dir / "exchange"
-    run_nbgrader(home, "fetch_assignment", EXAM, "--course", "qingfeng", f"--Exchange.root={exchange}")
+    home, exchange = fetched_home(tmp_path, project, EXAM)
     # two cells the candidate had typed into by hand before (say, without the extension)
     path = home / EXAM / f"{EXAM}.ipynb"
     nb = nbformat.read(path, as_version=4)

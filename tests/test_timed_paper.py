@@ -25,7 +25,7 @@ from qingfeng.exam.sitting_record import RECORD_FILE
 from qingfeng.project import find_project
 
 from .browser import browser, jupyterlab
-from .exam_course import candidate_env, candidate_home, copy_project, run_nbgrader
+from .exam_course import candidate_env, candidate_home, copy_project, fetched_home
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 EXAM = "yumin-sample"
@@ -42,10 +42,7 @@ def _candidate(tmp_path, opens: dt.datetime, duration: int):
     assert r.exit_code == 0 and f"限时 {duration} 分钟" in r.output, r.output
     course.generate(project, EXAM)
     course.release(project, EXAM)
-    home = tmp_path / "c01"
-    home.mkdir()
-    exchange = project.exams_dir / "exchange"
-    run_nbgrader(home, "fetch_assignment", EXAM, "--course", "qingfeng", f"--Exchange.root={exchange}")
+    home, exchange = fetched_home(tmp_path, project, EXAM)
     candidate_home(home, exchange)
     env = candidate_env(tmp_path, home)
     return project, home, env

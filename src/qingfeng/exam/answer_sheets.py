@@ -3,14 +3,17 @@
 Columns come from the paper's key, in paper order: ``编号``, optional
 ``姓名``, then ``选择3`` for a choice or judgement item, ``填空1-2`` for the
 second blank of fill-in item 1, and ``简答2（满分5）`` for the score a marker
-gave a subjective item on paper.  Rows are validated all or nothing, then
-marked with the same scoring functions as notebooks and recorded through the
-same gradebook writer, so statistics treat paper and notebook candidates alike.
+gave a subjective item on paper.  Rows are marked with the same scoring
+functions as notebooks and recorded through the same gradebook writer, so
+statistics treat paper and notebook candidates alike.  The sheet is all or
+nothing: rows are marked and written while the rest is read (one
+transaction), and a problem anywhere rolls every row back.
 """
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -18,10 +21,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..chinese_text import id_text, normalise
-from ..ids import IdError, check_person_id, id_key
-from ..spreadsheet import RowError, SheetError, atomic_path, read_table, safe_cell, score_cell
-from .answers import choice_letters, judgement
+from ..ids import id_key
+from ..spreadsheet import RowError, atomic_path, safe_cell
+from .answer_sheet_rows import SheetRow, iter_answer_rows, open_answer_sheet, read_answer_sheet
 from .fast_marking import MarkReport, commit, marking_session
 from .gradebook_writer import MarkedSubmission
 from .keys import ExamKey, item_labels, read_key
@@ -78,120 +80,20 @@ def write_sheet_template(key: ExamKey, path: Path) -> None:
         wb.save(tmp)
 
 
-@dataclass
-class SheetRow:
-    row: int
-    student: str
-    values: dict[str, object]  # item id -> answer value (str, tuple for 填空, float for subjective)
+class _Refused(Exception):
+    """The sheet was found faulty after some of its rows were written: the transaction is rolled back."""
 
 
-def _check_cell(col: SheetColumn, key: ExamKey, text: str) -> str | None:
-    """An error message for an unreadable cell, or None."""
-    e = key.item(col.item_id).entry
-    if col.kind in ("单选", "多选"):
-        letters = choice_letters(text, dict(e.options))
-        if letters is None:
-            return f"“{text}”不是本题的选项（{'、'.join(k for k, _ in e.options)}）"
-        if col.kind == "单选" and len(letters) > 1:
-            return f"单选题只能有一个选项，录入了“{text}”"
-    elif col.kind == "判断" and judgement(text) is None:
-        return f"“{text}”不是判断（请填 对 或 错）"
-    return None
-
-
-def _header_key(h: str) -> str:
-    """Headers as typed, full-width forms folded (填空１－２, 简答２(满分５) → 填空1-2, 简答2（满分5）)."""
-    return id_text(h).replace(" ", "").replace("(", "（").replace(")", "）")
-
-
-def _cell_text(raw: object) -> str:
-    return "" if raw is None else normalise(raw if isinstance(raw, str) else str(raw))
-
-
-def read_answer_sheet(path: Path, key: ExamKey, known: dict[str, str]) -> tuple[list[SheetRow], list[RowError]]:
-    """Rows of the sheet; ``known`` maps :func:`id_key` of each roster 编号 to its spelling (empty: no roster)."""
-    try:
-        table = read_table(path, "答题卡")
-    except SheetError as e:
-        return [], [RowError(None, "", str(e))]
-    cols = {c.header: c for c in sheet_columns(key)}
-    heads = {_header_key(h): h for h in table.headers if h}
-    errors = [RowError(None, h, "缺少这一列（请用 qingfeng exam sheet-template 生成的答题卡表）") for h in ["编号", *cols] if h not in heads]
-    if errors:
-        return [], errors
-    check = lru_cache(maxsize=None)(lambda header, text: _check_cell(cols[header], key, text))
-    plan = [(heads[h], h, c) for h, c in cols.items()]
-    rows, seen = [], {}
-    for row_no, cells in table.rows:
-        sid = id_text(cells.get(heads["编号"]))
-        errs = []
-        if not sid:
-            errs.append(RowError(row_no, "编号", "不能为空"))
-        else:
-            try:
-                sid = check_person_id(sid)
-            except IdError as e:
-                errs.append(RowError(row_no, "编号", str(e)))
-            else:
-                if known and id_key(sid) not in known:
-                    errs.append(RowError(row_no, "编号", f"“{sid}”不在考生名单中"))
-                elif id_key(sid) in seen:
-                    first, row_first = seen[id_key(sid)]
-                    same = "" if first == sid else f"（“{first}”与“{sid}”只差大小写，是同一考生）"
-                    errs.append(RowError(row_no, "编号", f"与第 {row_first} 行重复{same}"))
-                elif known:
-                    sid = known[id_key(sid)]  # the roster's spelling
-        values: dict[str, object] = {}
-        for source, header, col in plan:
-            text = _cell_text(cells.get(source))
-            if col.kind in ("简答", "论述"):
-                pts, problem = score_cell(text, col.max_points)
-                if problem:
-                    errs.append(RowError(row_no, header, problem))
-                elif pts is not None:
-                    values[col.item_id] = pts
-            elif col.kind == "填空":
-                blanks = list(values.get(col.item_id, ()))
-                blanks += [""] * (col.blank - len(blanks))
-                blanks[col.blank - 1] = text
-                values[col.item_id] = tuple(blanks)
-            elif text:
-                problem = check(header, text)
-                if problem:
-                    errs.append(RowError(row_no, header, problem))
-                values[col.item_id] = text
-        if errs:
-            errors += errs
-            continue
-        seen[id_key(sid)] = (sid, row_no)
-        rows.append(SheetRow(row_no, sid, values))
-    errors += table.problems  # merged and formula cells, known once every row is read
-    return rows, errors
-
-
-def _conflicts(project, exam_id: str, rows: list[SheetRow], prefer: str | None, sheet: str) -> tuple[dict, list[RowError]]:
-    """Which source each candidate with both an online submission and a sheet row is marked from."""
-    online = online_students(project, exam_id)
-    choices = load_choices(project, exam_id)
-    undecided = []
-    for r in rows:
-        k = id_key(r.student)
-        if k not in online:
-            record(choices, r.student, SHEET, sheet)
-        elif prefer:
-            record(choices, r.student, prefer, sheet)
-        elif k not in choices:
-            undecided.append(r)
-    if undecided:
-        listed = "、".join(f"{r.student}（第 {r.row} 行）" for r in undecided[:50]) + ("等" if len(undecided) > 50 else "")
-        return choices, [RowError(None, "编号", f"{len(undecided)} 名考生既有在线提交又有答题卡记录：{listed}。"
-                                                "请确认以哪一份为准后重新运行，加 --prefer sheet（以答题卡为准）"
-                                                "或 --prefer online（以在线提交为准）")]
-    return choices, []
+def _undecided_error(undecided: list[SheetRow]) -> RowError:
+    listed = "、".join(f"{r.student}（第 {r.row} 行）" for r in undecided[:50]) + ("等" if len(undecided) > 50 else "")
+    return RowError(None, "编号", f"{len(undecided)} 名考生既有在线提交又有答题卡记录：{listed}。"
+                                  "请确认以哪一份为准后重新运行，加 --prefer sheet（以答题卡为准）"
+                                  "或 --prefer online（以在线提交为准）")
 
 
 def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) -> tuple[MarkReport, list[RowError]]:
-    """Validate the whole sheet, settle paper-vs-online, then mark and record (all or nothing)."""
+    """Read, check and record the sheet in one transaction; any problem, or a candidate with an online
+    submission and no ``prefer``, refuses the whole sheet and leaves gradebook and folder as they were."""
     if prefer not in (None, SHEET, ONLINE):
         raise ValueError(f"--prefer 只能是 {SHEET} 或 {ONLINE}")
     report = MarkReport(exam_id)
@@ -201,29 +103,56 @@ def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) ->
     require_exam(project, exam_id)
     verify_key(project.exams_dir, exam_id)
     key = read_key(project.exams_dir, exam_id)
-    rows, errors = read_answer_sheet(path, key, {id_key(c.id): c.id for c in load_roster(project)})
-    if errors:
+    sheet, errors = open_answer_sheet(path, sheet_columns(key))
+    if sheet is None:
         return report, errors
-    choices, errors = _conflicts(project, exam_id, rows, prefer, path.name)
-    if errors:
-        return report, errors
-    online = online_students(project, exam_id)
-    for r in rows:
-        if id_key(r.student) in online:
-            report.sources[r.student] = choices[id_key(r.student)]["source"]
-    rows = [r for r in rows if choices[id_key(r.student)]["source"] == SHEET]
+    online, choices = online_students(project, exam_id), load_choices(project, exam_id)
+    undecided: list[SheetRow] = []
+    kept: list[SheetRow] = []  # the rows marked from this sheet, for answers_path
     scored = scorer(key)
 
-    def marked():  # one candidate's rows at a time: 50,000 sheets are never held twice
-        for r in rows:
+    def accepted() -> Iterator[MarkedSubmission]:
+        """Rows marked as they are read; once any row is wrong nothing more is sent (and all is rolled back)."""
+        for r in iter_answer_rows(sheet, key, {id_key(c.id): c.id for c in load_roster(project)}, errors):
+            k = id_key(r.student)
+            if k not in online:
+                record(choices, r.student, SHEET, path.name)
+            elif prefer:
+                record(choices, r.student, prefer, path.name)
+            elif k not in choices:
+                undecided.append(r)
+            if errors or undecided:
+                continue
+            if k in online:
+                report.sources[r.student] = choices[k]["source"]
+            if choices[k]["source"] != SHEET:
+                continue
+            kept.append(r)
             scores, auto, manual, _cells = paper_marks(key, r.values, scored, with_cells=False)
             report.marked.append(r.student)
             report.total_points[r.student] = sum(s.points for s in scores.values()) + sum(manual.values())
             yield MarkedSubmission(r.student, None, auto, {}, manual)
 
-    with marking_session(project, exam_id) as (ctx, cmap, _stale):
-        if rows:
-            commit(project, ctx, cmap, marked(), report, notebooks=False)
-            save_answers(project, exam_id, ((r.student, r.values) for r in rows))  # notebooks: made on request
+    def refuse_if_faulty() -> None:
+        if errors or undecided:
+            raise _Refused
+
+    marked = accepted()
+    first = next(marked, None)  # nothing to record (all online, or the sheet wrong from its first rows): no backup
+    if first is not None:
+        with marking_session(project, exam_id) as (ctx, cmap, _stale):
+            try:
+                commit(project, ctx, cmap, itertools.chain((first,), marked), report, notebooks=False,
+                       before_commit=refuse_if_faulty)
+            except _Refused:
+                report.backup.unlink(missing_ok=True)  # the gradebook is as it was: so is the folder
+                report.backup = None
+    else:
+        for _ in marked:  # read to the end: every problem is reported
+            pass
+    if errors or undecided:
+        return MarkReport(exam_id), errors + ([_undecided_error(undecided)] if undecided else [])
+    if kept:
+        save_answers(project, exam_id, ((r.student, r.values) for r in kept))  # notebooks: made on request
     save_choices(project, exam_id, choices)
     return report, []

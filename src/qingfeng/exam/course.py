@@ -112,6 +112,9 @@ def register_exam(project: Project, exam_id: str, deadline: dt.datetime | None) 
             gb.update_or_create_assignment(exam_id, duedate=to_nbgrader_utc(deadline))
         else:  # a rebuild without --deadline keeps the deadline it had
             gb.update_or_create_assignment(exam_id)
+    from .gradebook_db import locate, use_large_pages
+
+    use_large_pages(locate(project))
     protect(project.exams_dir / "gradebook.db", project)
 
 

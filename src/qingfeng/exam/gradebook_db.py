@@ -160,6 +160,25 @@ def driver_query(con, sql: str, params: tuple | list = ()):
     return con.exec_driver_sql(sql, params)
 
 
+_PAGE_SIZE = 16384  # SQLite's default is 4096: larger pages make the millions of grade rows ~15% cheaper to insert
+_VACUUM_UP_TO = 64 << 20  # bytes: a gradebook this small is rewritten with larger pages in well under a second
+
+
+def use_large_pages(db) -> None:
+    """Give a small SQLite gradebook 16 KB pages (``VACUUM``; nbgrader reads any page size).  Run when an
+    exam is built, never inside marking: a refused import must leave the file byte for byte as it was."""
+    loc = as_location(db)
+    if loc.backend != "sqlite" or not loc.sqlite_path.is_file() or loc.sqlite_path.stat().st_size > _VACUUM_UP_TO:
+        return
+    con = sqlite3.connect(loc.sqlite_path, timeout=30, isolation_level=None)
+    try:
+        if con.execute("PRAGMA page_size").fetchone()[0] < _PAGE_SIZE:
+            con.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
+            con.execute("VACUUM")
+    finally:
+        con.close()
+
+
 def _pg_bin(name: str) -> str:
     for folder in (os.environ.get("QINGFENG_PG_BIN"), "/usr/lib/postgresql/15/bin"):
         if folder and (Path(folder) / name).is_file():

@@ -16,14 +16,18 @@ written, so hand marking survives re-marking.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 import uuid
 from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from sqlalchemy import text
 
+from .background_writes import BackgroundWrites
+from .gradebook_bulk import BulkRows
+from .gradebook_bulk import run_json
+from .gradebook_bulk import supported as bulk_supported
 from .gradebook_db import as_location, backup, backups, connect, prune_backups
 
 __all__ = ["MarkedSubmission", "CellMap", "load_cell_map", "backup", "backups", "prune_backups", "write_marks"]
@@ -83,12 +87,21 @@ def load_cell_map(db, exam_id: str, notebook: str) -> CellMap:
 
 
 _PREFIX = uuid.uuid4().hex[:20]
-_COUNTER = itertools.count()
+_COUNTER = [0]
 
 
 def _id() -> str:
     """A unique 32-hex-digit row id like nbgrader's uuid4().hex, at a fraction of the cost (millions per import)."""
-    return f"{_PREFIX}{next(_COUNTER):012x}"
+    n = _COUNTER[0]
+    _COUNTER[0] = n + 1
+    return f"{_PREFIX}{n:012x}"
+
+
+def _block(size: int) -> int:
+    """Reserve ``size`` consecutive row ids (``_PREFIX`` + 12 hex digits of the returned number onward)."""
+    n = _COUNTER[0]
+    _COUNTER[0] = n + size
+    return n
 
 
 def _ts(value: dt.datetime | None, backend: str):
@@ -115,35 +128,65 @@ def _driver_sql(sql: str, names: tuple[str, ...], paramstyle: str) -> tuple[str,
 
 
 def _many(con, sql: str, names: tuple[str, ...], rows: list[tuple]) -> None:
-    """Rows straight to the driver's ``executemany`` (SQLite: ``?``; psycopg: ``%s``): SQLAlchemy's
-    per-row parameter processing cost more than the database's own work (millions of rows per import)."""
+    """Rows straight to the driver (SQLite: one JSON document per statement; psycopg: ``executemany``
+    with ``%s``): SQLAlchemy's per-row parameter processing cost more than the database's own work
+    (millions of rows per import)."""
     if not rows:
+        return
+    if bulk_supported(con):
+        run_json(con, sql, names, rows)
         return
     driver_sql, order = _driver_sql(sql, names, con.dialect.paramstyle)
     identity = order == tuple(range(len(names)))
     con.exec_driver_sql(driver_sql, rows if identity else [tuple(r[i] for i in order) for r in rows])
 
 
-def write_marks(db, cmap: CellMap, marked: list[MarkedSubmission], fail_after: int | None = None) -> None:
-    """Upsert every submission's rows in one transaction (``fail_after`` injects a failure, for tests)."""
+def write_marks(db, cmap: CellMap, marked: Iterable[MarkedSubmission], fail_after: int | None = None,
+                before_commit: Callable[[], None] | None = None) -> None:
+    """Upsert every submission's rows in one transaction (``fail_after`` injects a failure, for tests).
+
+    ``marked`` may be a generator that is still reading: batches are written by a second thread
+    as they fill (:mod:`.background_writes`).  ``before_commit`` runs once every batch is written;
+    an exception from it rolls the whole transaction back (a sheet found faulty after its rows
+    were written)."""
     loc = as_location(db)
-    with connect(loc) as con, con.begin():
-        subs = {student: sid for sid, student in con.execute(
-            text("SELECT id, student_id FROM submitted_assignment WHERE assignment_id = :a"), {"a": cmap.assignment_id})}
-        nbs = dict(con.execute(text("SELECT assignment_id, id FROM submitted_notebook WHERE notebook_id = :n"),
-                               {"n": cmap.notebook_id}).fetchall())
-        # every existing grade and comment of this exam in one query each (a per-notebook query
-        # would scan the whole table once per candidate: the grade table has no notebook_id index)
-        grades: dict[str, dict[str, tuple[str, float | None]]] = {}
-        for gid, nid, cell, manual in con.execute(text(
-                "SELECT g.id, g.notebook_id, g.cell_id, g.manual_score FROM grade g JOIN submitted_notebook sn ON sn.id = g.notebook_id "
-                "WHERE sn.notebook_id = :n"), {"n": cmap.notebook_id}):
-            grades.setdefault(nid, {})[cell] = (gid, manual)
-        comments: dict[str, dict[str, str]] = {}
-        for cid, nid, cell in con.execute(text(
-                "SELECT c.id, c.notebook_id, c.cell_id FROM comment c JOIN submitted_notebook sn ON sn.id = c.notebook_id "
-                "WHERE sn.notebook_id = :n"), {"n": cmap.notebook_id}):
-            comments.setdefault(nid, {})[cell] = cid
+    with connect(loc) as con:
+        bulk = BulkRows(cmap, _PREFIX) if bulk_supported(con) else None
+        if bulk is not None:
+            # new rows only point at notebooks inserted just before them and at this exam's own cells
+            # (read in this transaction), so SQLite's per-row foreign key lookups are skipped: a second a million rows
+            con.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # outside any transaction
+        try:
+            with con.begin():
+                _write(con, loc, cmap, marked, fail_after, bulk)
+                if before_commit is not None:
+                    before_commit()
+        finally:
+            if bulk is not None:
+                con.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _write(con, loc, cmap: CellMap, marked: Iterable[MarkedSubmission], fail_after: int | None, bulk: BulkRows | None) -> None:
+    subs = {student: sid for sid, student in con.execute(
+        text("SELECT id, student_id FROM submitted_assignment WHERE assignment_id = :a"), {"a": cmap.assignment_id})}
+    nbs = dict(con.execute(text("SELECT assignment_id, id FROM submitted_notebook WHERE notebook_id = :n"),
+                           {"n": cmap.notebook_id}).fetchall())
+    # every existing grade and comment of this exam in one query each (a per-notebook query
+    # would scan the whole table once per candidate: the grade table has no notebook_id index)
+    grades: dict[str, dict[str, tuple[str, float | None]]] = {}
+    for gid, nid, cell, manual in con.execute(text(
+            "SELECT g.id, g.notebook_id, g.cell_id, g.manual_score FROM grade g JOIN submitted_notebook sn ON sn.id = g.notebook_id "
+            "WHERE sn.notebook_id = :n"), {"n": cmap.notebook_id}):
+        grades.setdefault(nid, {})[cell] = (gid, manual)
+    comments: dict[str, dict[str, str]] = {}
+    for cid, nid, cell in con.execute(text(
+            "SELECT c.id, c.notebook_id, c.cell_id FROM comment c JOIN submitted_notebook sn ON sn.id = c.notebook_id "
+            "WHERE sn.notebook_id = :n"), {"n": cmap.notebook_id}):
+        comments.setdefault(nid, {})[cell] = cid
+    if bulk is not None:
+        bulk.prepare(con)
+    per_bulk = bulk.ids_per_notebook if bulk is not None else 0
+    with BackgroundWrites(lambda batch: _flush(con, batch, bulk)) as writer:
         rows = _Rows()
         for n, m in enumerate(marked):
             if fail_after is not None and n == fail_after:
@@ -159,20 +202,28 @@ def write_marks(db, cmap: CellMap, marked: list[MarkedSubmission], fail_after: i
                     rows.stamps.append((_ts(m.timestamp, loc.backend), sid))
                 if m.timed:
                     rows.extensions.append((_interval(m.extension, loc.backend), sid))
-            nid = nbs.get(sid)
+            nid, expanded = nbs.get(sid), False
             if nid is None:
                 nid = nbs[sid] = _id()
                 rows.new_nbs.append((nid, sid, cmap.notebook_id, False, m.late_penalty))
+                if bulk is not None:  # nothing of it exists yet: all its rows are made inside SQLite
+                    rows.bulk.append(bulk.entry(nid, m))
+                    rows.weight += per_bulk
+                    expanded = True
             elif m.timed:
                 rows.penalties.append((m.late_penalty, nid))
-            _grade_rows(nid, cmap, m, grades.get(nid, {}), rows.grade_rows, rows.grade_updates)
-            _comment_rows(nid, cmap, m, comments.get(nid, {}), rows.comment_rows, rows.comment_updates)
+            if not expanded:
+                _grade_rows(nid, cmap, m, grades.get(nid, {}), rows.grade_rows, rows.grade_updates)
+                _comment_rows(nid, cmap, m, comments.get(nid, {}), rows.comment_rows, rows.comment_updates)
             if rows.size() > _BATCH:
-                _flush(con, rows)  # same transaction, bounded memory (50,000 answer sheets are millions of rows)
-        _flush(con, rows)
+                rows.first = _block(len(rows.bulk) * per_bulk)  # here: ids are handed out by this thread only
+                writer.send(rows)  # same transaction, bounded memory (50,000 answer sheets are millions of rows)
+                rows = _Rows()
+        rows.first = _block(len(rows.bulk) * per_bulk)
+        writer.send(rows)
 
 
-_BATCH = 200_000  # rows held before they are sent to the database
+_BATCH = 50_000  # rows held before they are sent to the database (small: the writer starts early and ends soon after the reader)
 
 
 @dataclass
@@ -189,12 +240,15 @@ class _Rows:
     grade_updates: list[tuple] = field(default_factory=list)
     comment_rows: list[tuple] = field(default_factory=list)
     comment_updates: list[tuple] = field(default_factory=list)
+    bulk: list[list] = field(default_factory=list)  # new notebooks, expanded in SQLite (.gradebook_bulk)
+    weight: int = 0  # the rows ``bulk`` stands for
+    first: int = 0  # the first of their row ids (.gradebook_bulk.BulkRows.insert)
 
     def size(self) -> int:
-        return sum(len(v) for v in vars(self).values())
+        return sum(len(v) for v in vars(self).values() if isinstance(v, list)) + self.weight
 
 
-def _flush(con, rows: _Rows) -> None:
+def _flush(con, rows: _Rows, bulk: BulkRows | None = None) -> None:
     grade_updates = rows.grade_updates
     # ON CONFLICT DO NOTHING: SQLite (3.24+) and PostgreSQL alike
     _many(con, "INSERT INTO student (id) VALUES (:id) ON CONFLICT DO NOTHING", ("id",), rows.students)
@@ -205,6 +259,8 @@ def _flush(con, rows: _Rows) -> None:
     _many(con, "INSERT INTO submitted_notebook (id, assignment_id, notebook_id, flagged, late_submission_penalty) "
                "VALUES (:id, :a, :n, :f, :p)", ("id", "a", "n", "f", "p"), rows.new_nbs)
     _many(con, "UPDATE submitted_notebook SET late_submission_penalty = :p WHERE id = :id", ("p", "id"), rows.penalties)
+    if bulk is not None:
+        bulk.insert(con, rows.bulk, rows.first)
     _many(con, "INSERT INTO grade (id, notebook_id, cell_id, auto_score, manual_score, extra_credit, needs_manual_grade) "
                "VALUES (:id, :n, :c, :auto, :manual, :extra, :needs)",
           ("id", "n", "c", "auto", "manual", "extra", "needs"), rows.grade_rows)
@@ -216,8 +272,6 @@ def _flush(con, rows: _Rows) -> None:
     _many(con, "INSERT INTO comment (id, notebook_id, cell_id, auto_comment, manual_comment) VALUES (:id, :n, :c, :auto, :manual)",
           ("id", "n", "c", "auto", "manual"), rows.comment_rows)
     _many(con, "UPDATE comment SET auto_comment = :auto WHERE id = :id", ("auto", "id"), rows.comment_updates)
-    for v in vars(rows).values():
-        v.clear()
 
 
 def _grade_rows(nid: str, cmap: CellMap, m: MarkedSubmission, existing: dict[str, tuple[str, float | None]],

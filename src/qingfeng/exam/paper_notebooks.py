@@ -59,25 +59,43 @@ def paper_marks(key: ExamKey, values: dict[str, object], scored: Callable[[str, 
     auto: dict[str, float] = {}
     manual: dict[str, float] = {}
     cells: dict[str, dict] = {}
-    for k in key.items:
-        e, value = k.entry, values.get(k.entry.item_id)
-        if e.type in ("简答", "论述"):
+    for iid, subjective, answer_cell, test_cell in _plan(key):
+        value = values.get(iid)
+        if subjective:
             if value is not None:
-                manual[f"answer-{e.item_id}"] = float(value)
+                manual[answer_cell] = float(value)
             else:
-                auto[f"answer-{e.item_id}"] = 0.0
+                auto[answer_cell] = 0.0
             continue
-        blank = value is None or (isinstance(value, tuple) and not any(compact(v) for v in value))
-        scores[e.item_id] = score(e, AnswerRead("empty")) if blank else scored(e.item_id, value)
-        auto[f"test-{e.item_id}"] = scores[e.item_id].points
+        scores[iid] = s = scored(iid, value)
+        auto[test_cell] = s.points
         if with_cells:
-            cells[e.item_id] = _as_cell(e.item_id, "" if value is None else value)
+            cells[iid] = _as_cell(iid, "" if value is None else value)
     return scores, auto, manual, cells
 
 
+def _plan(key: ExamKey) -> list[tuple[str, bool, str, str]]:
+    """(item id, marked on paper?, answer cell, test cell) per item, worked out once per key."""
+    known = _PLANS.get(id(key))
+    if known is None or known[0] is not key:
+        if len(_PLANS) > 16:
+            _PLANS.clear()
+        known = _PLANS[id(key)] = (key, [(k.entry.item_id, k.entry.type in ("简答", "论述"), f"answer-{k.entry.item_id}",
+                                          f"test-{k.entry.item_id}") for k in key.items])
+    return known[1]
+
+
+_PLANS: dict[int, tuple[ExamKey, list]] = {}  # id(key) -> (key, plan): keys are frozen but hold lists, so not hashable
+
+
 def scorer(key: ExamKey) -> Callable[[str, object], ItemScore]:
-    """Scores of answers as typed, each distinct (item, answer) scored once."""
-    return lru_cache(maxsize=None)(lambda iid, value: score(key.item(iid).entry, AnswerRead("ok", value)))
+    """Scores of answers as typed (``None``: not answered), each distinct (item, answer) scored once."""
+    def one(iid: str, value: object) -> ItemScore:
+        e = key.item(iid).entry
+        blank = value is None or (isinstance(value, tuple) and not any(compact(v) for v in value))
+        return score(e, AnswerRead("empty")) if blank else score(e, AnswerRead("ok", value))
+
+    return lru_cache(maxsize=None)(one)
 
 
 def _line(student: str, values: dict[str, object]) -> str:
@@ -108,7 +126,11 @@ def save_answers(project: Project, exam_id: str, rows: Iterable[tuple[str, dict[
             for student, values in rows:
                 out.write(_line(student, values))
         protect(tmp, project)
+    made = project.exams_dir / "autograded"
+    present = {e.name for e in os.scandir(made)} if made.is_dir() else set()  # one listing, not a lookup per candidate
     for student, _ in rows:
+        if student not in present:
+            continue
         try:
             os.unlink(notebook_path(project, student, exam_id))
         except FileNotFoundError:

@@ -38,10 +38,12 @@ def load_choices(project: Project, exam_id: str) -> dict[str, dict]:
 
 
 def save_choices(project: Project, exam_id: str, choices: dict[str, dict]) -> None:
-    data = {"exam_id": exam_id, "students": {v["student"]: {k: x for k, x in v.items() if k != "student"}
-                                             for _, v in sorted(choices.items())}}
+    """One line per candidate (readable, and written by json's C encoder: 50,000 lines in a blink)."""
+    lines = [f"{json.dumps(v['student'], ensure_ascii=False)}: "
+             f"{json.dumps({k: x for k, x in v.items() if k != 'student'}, ensure_ascii=False)}" for _, v in sorted(choices.items())]
+    body = ",\n ".join(lines)
     with atomic_path(choices_path(project, exam_id)) as tmp:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.write_text(f'{{"exam_id": {json.dumps(exam_id, ensure_ascii=False)}, "students": {{\n {body}\n}}}}\n', encoding="utf-8")
 
 
 def record(choices: dict[str, dict], student: str, source: str, sheet: str) -> None:

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from .formulas import restore_cell
 from .xlsx_stream import open_sheet
 
-__all__ = ["SheetError", "SheetRows", "RowError", "read_table", "score_cell"]
+__all__ = ["SheetError", "SheetRows", "RowError", "read_table", "cell_value", "score_cell"]
 
 
 class SheetError(ValueError):
@@ -50,22 +50,28 @@ class RowError:
 @dataclass
 class SheetRows:
     headers: list[str]
-    rows: Iterator[tuple[int, dict[str, object]]]  # (row number as Excel shows it, header -> value), read once
+    # (row number as Excel shows it, header -> value), read once; with ``positional=True``: the row's
+    # values by column as stored (pass each through :func:`cell_value`: a caller that sees the same
+    # cell text thousands of times converts it once)
+    rows: Iterator[tuple[int, dict[str, object]]] | Iterator[tuple[int, list[object]]]
     problems: list[RowError] = field(default_factory=list)  # merged and formula cells: complete once rows are read
 
 
-def read_table(path: Path, sheet_name: str | None = None) -> SheetRows:
+def read_table(path: Path, sheet_name: str | None = None, positional: bool = False) -> SheetRows:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise SheetError(f"{path}：文件不存在")
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet_name)
+        return _read_xlsx(path, sheet_name, positional)
     if suffix == ".csv":
-        return _read_csv(path)
+        return _read_csv(path, positional)
     raise SheetError(f"{path.name}：不支持的文件类型“{suffix}”，请用 .xlsx 或 .csv（旧版 .xls 请在 Excel 中另存为 .xlsx）")
 
 
-def _cell_value(v: object) -> object:
+def cell_value(v: object) -> object:
+    """A stored cell as the project reads it: our formula guard undone, dates as text, 3.0 as 3."""
+    if v is None or v.__class__ is int:
+        return v
     if isinstance(v, str):
         return restore_cell(v)
     if isinstance(v, dt.datetime):
@@ -81,7 +87,7 @@ def _blank(values) -> bool:
     return values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
-def _read_xlsx(path: Path, sheet_name: str | None) -> SheetRows:
+def _read_xlsx(path: Path, sheet_name: str | None, positional: bool) -> SheetRows:
     try:
         sheet = open_sheet(path, sheet_name)
         first = next(sheet.rows, None)
@@ -98,8 +104,11 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> SheetRows:
         for n, values in sheet.rows:
             if _blank(values):
                 continue
+            if positional:
+                yield n, values
+                continue
             width = len(values)
-            yield n, {h: _cell_value(values[i]) for i, h in named if i < width}
+            yield n, {h: cell_value(values[i]) for i, h in named if i < width}
         # known once the whole sheet is read: formulas as they were met, merged ranges at the end of the XML
         problems.extend(_formula_error(r, c, f, headers) for r, c, f in sheet.formulas)
         problems.extend(_merged_error(ref, headers) for ref in sheet.merged)
@@ -140,7 +149,7 @@ def _open_csv(path: Path):
     raise SheetError(f"{path.name}：无法识别文件编码，请另存为“CSV UTF-8”")
 
 
-def _read_csv(path: Path) -> SheetRows:
+def _read_csv(path: Path, positional: bool) -> SheetRows:
     fh = _open_csv(path)
     reader = csv.reader(fh)  # newline="" keeps line breaks inside quoted cells
     header_row = next(reader, None)
@@ -156,7 +165,7 @@ def _read_csv(path: Path) -> SheetRows:
             for n, values in enumerate(reader, start=2):
                 if _blank(values):
                     continue
-                yield n, {h: restore_cell(values[i]) for i, h in named if i < len(values)}
+                yield n, values if positional else {h: restore_cell(values[i]) for i, h in named if i < len(values)}
         finally:
             fh.close()
 

@@ -14,6 +14,7 @@ range (all but its first cell read as blank), with their coordinates.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import posixpath
 import zipfile
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ from functools import lru_cache
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+from .xlsx_scan import CHUNK, scan_rows, scannable
 
 __all__ = ["XlsxSheet", "open_sheet", "column_number"]
 
@@ -148,43 +151,58 @@ def open_sheet(path, name: str | None = None) -> XlsxSheet:
                 ref = c.get("r")
                 col, row = _split_ref(ref) if ref else (0, 0)
                 sheet.formulas.append((row, col, "=" + (child.text or "")))
-        if v is None:
-            return None
-        if t == "s":
+        return None if v is None else plain_value(t, v, c.get("s"))
+
+    def row_values(el) -> list[object]:
+        values: list[object] = []
+        for c in el.iter(*_C):
+            ref = c.get("r")
+            col = _column_of(ref) - 1 if ref else len(values)
+            if col > len(values):
+                values.extend([None] * (col - len(values)))
+            values.append(cell_value(c))
+        return values
+
+    def parse_row(root: str, xml: str) -> list[object]:
+        """One row the scanner left to lxml, parsed inside its sheet's root tag (for the namespaces)."""
+        return row_values(next(etree.fromstring(f"{root}<sheetData>{xml}</sheetData></worksheet>").iter(*_ROW)))
+
+    def plain_value(kind: str, v: str, style: int | str | None):
+        if kind == "s":
             return shared[int(v)]
-        if t in ("str", "e"):
+        if kind in ("str", "e"):
             return v
-        if t == "b":
+        if kind == "b":
             return v in ("1", "true")
-        if t == "d":
+        if kind == "d":
             return dt.datetime.fromisoformat(v.rstrip("Z"))
         number = _number(v)
-        style = c.get("s")
-        if style is not None and int(style) in dates:
-            return from_excel(number, epoch)
-        return number
+        return from_excel(number, epoch) if style is not None and int(style) in dates else number
+
+    def lxml_rows() -> Iterator[tuple[int, list[object]]]:
+        last_row = 0
+        for _, el in etree.iterparse(src, events=("end",), tag=(*_ROW, *_MERGE)):
+            if el.tag in _MERGE:
+                sheet.merged.append(el.get("ref"))
+                continue
+            r = el.get("r")
+            last_row = int(r) if r else last_row + 1
+            values = row_values(el)
+            el.clear()
+            parent = el.getparent()
+            while el.getprevious() is not None:
+                del parent[0]
+            yield last_row, values
 
     def rows() -> Iterator[tuple[int, list[object]]]:
-        last_row = 0
         try:
-            for _, el in etree.iterparse(src, events=("end",), tag=(*_ROW, *_MERGE)):
-                if el.tag in _MERGE:
-                    sheet.merged.append(el.get("ref"))
-                    continue
-                r = el.get("r")
-                last_row = int(r) if r else last_row + 1
-                values: list[object] = []
-                for c in el.iter(*_C):
-                    ref = c.get("r")
-                    col = _column_of(ref) - 1 if ref else len(values)
-                    if col > len(values):
-                        values.extend([None] * (col - len(values)))
-                    values.append(cell_value(c))
-                el.clear()
-                parent = el.getparent()
-                while el.getprevious() is not None:
-                    del parent[0]
-                yield last_row, values
+            head = src.read(CHUNK)
+            if scannable(head.decode("utf-8", "ignore")):
+                chunks = itertools.chain((head,), iter(lambda: src.read(CHUNK), b""))
+                yield from scan_rows(chunks, shared, dates, plain_value, parse_row, sheet.merged)
+            else:
+                src.seek(0)
+                yield from lxml_rows()
         finally:
             src.close()
             z.close()

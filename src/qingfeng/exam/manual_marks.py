@@ -86,21 +86,22 @@ def _grade_rows(con, exam_id: str, students: dict[str, str]):
     """{student: {cell name: (grade id, max score)}} for the hand-marked cells of one assignment."""
     out: dict[str, dict[str, tuple[str, float]]] = {}
     for cell_id, name, max_score in _exam_cells(con, exam_id, "grade"):
-        for gid, nid in driver_query(con, "SELECT id, notebook_id FROM grade WHERE cell_id = ?", (cell_id,)).fetchall():
+        for gid, nid in driver_query(con, "SELECT id, notebook_id FROM grade WHERE cell_id = ?", (cell_id,)):
             if nid in students:
                 out.setdefault(students[nid], {})[name] = (gid, max_score)
     return out
 
 
-def _comment_ids(con, exam_id: str, students: dict[str, str]) -> dict[tuple[str, str], str]:
-    out: dict[tuple[str, str], str] = {}
+def _comment_ids(con, exam_id: str, students: dict[str, str]) -> dict[str, dict[str, str]]:
+    """{student: {cell name: comment id}} for the hand-marked cells (nested like :func:`_grade_rows`: 400,000 pair keys cost ~40 MB)."""
+    out: dict[str, dict[str, str]] = {}
     hand = {name for _, name, _ in _exam_cells(con, exam_id, "grade")}  # only hand-marked items take a marker's comment
     for cell_id, name, _ in _exam_cells(con, exam_id, "comment"):
         if name not in hand:
             continue
-        for cid, nid in driver_query(con, "SELECT id, notebook_id FROM comment WHERE cell_id = ?", (cell_id,)).fetchall():
+        for cid, nid in driver_query(con, "SELECT id, notebook_id FROM comment WHERE cell_id = ?", (cell_id,)):
             if nid in students:
-                out[(students[nid], name)] = cid
+                out.setdefault(students[nid], {})[name] = cid
     return out
 
 
@@ -131,31 +132,35 @@ def check_marks(project: Project, exam_id: str, marks: list[Mark]):
         con.close()
     out, errors, seen = [], [], {}
     for m in marks:
-        def err(text: str) -> None:
-            errors.append(RowError(m.row, m.column, text))
-        paper = next((p for p in papers if m.student in p[3]), None)
-        if paper is None:
-            err(f"试卷 {exam_id} 没有考生“{m.student}”的已评分答卷：请核对编号，或先收卷并运行 qingfeng mark {exam_id}")
-            continue
-        vid, hand, by_label, grades, comments = paper
-        item = by_label.get(m.item, m.item)
-        if item not in hand:
-            err(f"“{m.item}”不是试卷 {vid} 中需要人工评分的简答、论述题")
-            continue
-        gid, max_score = grades[m.student].get(f"answer-{item}", (None, 0.0))
-        if gid is None:
-            err(f"成绩库中没有考生 {m.student} 第 {item} 题的成绩记录：请先运行 qingfeng mark {vid}")
-            continue
-        value, problem = score_cell(m.score, max_score)
-        if problem or value is None:
-            err(problem or "得分不能为空")
-            continue
-        if (m.student, item) in seen:
-            err(f"考生 {m.student} 第 {item} 题的得分重复给出（{seen[(m.student, item)]}）")
-            continue
-        seen[(m.student, item)] = f"第 {m.row} 行" if m.row else m.column
-        out.append((vid, gid, comments.get((m.student, f"answer-{item}")), value, m.comment))
+        problem, row = _check(m, exam_id, papers, seen)
+        if problem:
+            errors.append(RowError(m.row, m.column, problem))
+        else:
+            out.append(row)
     return out, errors
+
+
+def _check(m: Mark, exam_id: str, papers: list, seen: dict) -> tuple[str | None, tuple | None]:
+    """(problem, None) or (None, (assignment id, grade id, comment id, score, comment)) for one mark."""
+    paper = papers[0] if len(papers) == 1 and m.student in papers[0][3] else next((p for p in papers if m.student in p[3]), None)
+    if paper is None:
+        return f"试卷 {exam_id} 没有考生“{m.student}”的已评分答卷：请核对编号，或先收卷并运行 qingfeng mark {exam_id}", None
+    vid, hand, by_label, grades, comments = paper
+    item = by_label.get(m.item, m.item)
+    if item not in hand:
+        return f"“{m.item}”不是试卷 {vid} 中需要人工评分的简答、论述题", None
+    cell = f"answer-{item}"
+    gid, max_score = grades[m.student].get(cell, (None, 0.0))
+    if gid is None:
+        return f"成绩库中没有考生 {m.student} 第 {item} 题的成绩记录：请先运行 qingfeng mark {vid}", None
+    value, problem = score_cell(m.score, max_score)
+    if problem or value is None:
+        return problem or "得分不能为空", None
+    if (m.student, item) in seen:
+        first = seen[(m.student, item)]
+        return f"考生 {m.student} 第 {item} 题的得分重复给出（{f'第 {first} 行' if isinstance(first, int) else first}）", None
+    seen[(m.student, item)] = m.row or m.column
+    return None, (vid, gid, comments.get(m.student, {}).get(cell), value, m.comment)
 
 
 def record_marks(project: Project, exam_id: str, marks: list[Mark]) -> tuple[int, list[RowError]]:

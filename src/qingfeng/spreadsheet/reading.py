@@ -8,7 +8,8 @@ Cells that cannot be read as typed are listed in :attr:`SheetRows.problems`
 once the rows have been read, for the caller to report: a merged range (all
 but its first cell read as blank) and a formula (its value is whatever Excel
 last computed, or nothing when a program wrote the file).  .xlsx files are
-parsed by :mod:`.xlsx_stream` (lxml, one row at a time).  Text our exports
+parsed by :mod:`.xlsx_stream` (one row at a time: a regular-expression scanner,
+:mod:`.xlsx_scan`, with lxml for whatever it does not handle).  Text our exports
 neutralised against formula injection is restored (:func:`.formulas.restore_cell`).
 """
 from __future__ import annotations

@@ -3,9 +3,10 @@
 openpyxl's read-only mode builds Python objects for every cell and, for files
 written without a ``<dimension>`` (most programs' exports), first scans the
 whole sheet to size it; a 50,000-row answer sheet took minutes.  This reader
-parses the sheet XML with lxml's ``iterparse``, one ``<row>`` at a time, and
-turns cells into values the way openpyxl does (shared and inline strings,
-numbers, booleans, errors, dates from the cell's number format).
+goes one ``<row>`` at a time and turns cells into values the way openpyxl does
+(shared and inline strings, numbers, booleans, errors, dates from the cell's
+number format): plain rows through the scanner of :mod:`.xlsx_scan`, every
+other row (and sheets with prefixed tags) through lxml's ``iterparse``.
 
 It also reports what openpyxl's values would silently hide: every formula
 cell (its value is whatever Excel last computed, or nothing) and every merged

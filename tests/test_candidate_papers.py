@@ -99,3 +99,8 @@ def test_nbgrader_failures_are_explained_in_chinese_with_its_own_line_for_the_ex
         "领取试卷没有成功：你的账号不在这门课程的考生名单中，请联系考官。")
     assert explain("PermissionError: [Errno 13] Permission denied: '/home/c01/q1'", "领取反馈")[0].startswith("领取反馈没有成功：没有写入权限")
     assert explain("something nobody foresaw", "领取试卷")[0] == "领取试卷没有成功，请稍后再试；仍不成功请联系考官。"
+    # nbgrader's log ends with advice; the examiner is shown the line with the error itself
+    log = ("[FetchAssignmentApp | ERROR] You don't have read permissions for the directory: /srv/exchange/q1\n"
+           "[FetchAssignmentApp | ERROR] Please see the documentation for instructions.")
+    assert explain(log, "领取试卷")[1].endswith("read permissions for the directory: /srv/exchange/q1")
+    assert explain("[X | ERROR] disk gone\nSee the docs for instructions.", "领取试卷")[1] == "[X | ERROR] disk gone"

@@ -95,12 +95,17 @@ def test_remarking_after_a_bulk_write_updates_the_same_rows(gradebook, tmp_path)
     assert {a for _, _, a, m, _, _ in second[0] if m is None and a is not None} == {0.0}
 
 
-def test_an_error_after_rows_were_written_rolls_everything_back(gradebook, tmp_path, monkeypatch):
+@pytest.fixture
+def small_batches(gradebook, tmp_path, monkeypatch):
+    """A copy of the gradebook, its bytes, the exam's cells; batches of about one submission."""
     db = tmp_path / "g.db"
     shutil.copy(gradebook, db)
-    before = db.read_bytes()
-    cmap = gw.load_cell_map(gradebook, EXAM, EXAM)
     monkeypatch.setattr(gw, "_BATCH", 50)
+    return db, db.read_bytes(), gw.load_cell_map(gradebook, EXAM, EXAM)
+
+
+def test_an_error_after_rows_were_written_rolls_everything_back(small_batches):
+    db, before, cmap = small_batches
 
     def refuse():
         raise ValueError("答题卡第 9 行有错")
@@ -113,12 +118,8 @@ def test_an_error_after_rows_were_written_rolls_everything_back(gradebook, tmp_p
     assert db.read_bytes() == before
 
 
-def test_a_failing_writer_stops_the_reader_and_nothing_is_kept(gradebook, tmp_path, monkeypatch):
-    db = tmp_path / "g.db"
-    shutil.copy(gradebook, db)
-    before = db.read_bytes()
-    cmap = gw.load_cell_map(gradebook, EXAM, EXAM)
-    monkeypatch.setattr(gw, "_BATCH", 50)
+def test_a_failing_writer_stops_the_reader_and_nothing_is_kept(small_batches, monkeypatch):
+    db, before, cmap = small_batches
     read = []
 
     def reading():

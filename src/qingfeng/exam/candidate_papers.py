@@ -159,8 +159,8 @@ def explain(value: object, doing: str) -> tuple[str, str]:
     """(Chinese message, nbgrader's own last line for the examiner) for a failed nbgrader call."""
     text = str(value or "")
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    detail = lines[-1] if lines else ""
     for english, chinese in _MESSAGES:
-        if english in text:
-            return f"{doing}没有成功：{chinese}。", detail
-    return f"{doing}没有成功，请稍后再试；仍不成功请联系考官。", detail
+        if english in text:  # the line that says what went wrong, not the log's closing advice
+            return f"{doing}没有成功：{chinese}。", next(line for line in reversed(lines) if english in line)
+    errors = [line for line in lines if "ERROR" in line or "Error" in line]
+    return f"{doing}没有成功，请稍后再试；仍不成功请联系考官。", (errors or lines or [""])[-1]

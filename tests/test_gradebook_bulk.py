@@ -55,12 +55,15 @@ def _rows(db) -> tuple[list, list, list]:
         con.close()
 
 
-def test_sqlite_expansion_writes_the_rows_the_row_by_row_path_writes(gradebook, tmp_path, monkeypatch):
+@pytest.mark.parametrize("essays", [True, False], ids=["with task cells", "a paper without essays"])
+def test_sqlite_expansion_writes_the_rows_the_row_by_row_path_writes(gradebook, tmp_path, monkeypatch, essays):
     bulk_db, plain_db = tmp_path / "bulk.db", tmp_path / "plain.db"
     shutil.copy(gradebook, bulk_db)
     shutil.copy(gradebook, plain_db)
     cmap = gw.load_cell_map(gradebook, EXAM, EXAM)
     assert cmap.task_cells and cmap.solution_cells and cmap.grade_cells
+    if not essays:
+        cmap.task_cells = {}
     with sqlite3.connect(gradebook) as con:  # exam build gave the new gradebook 16 KB pages (gradebook_db.use_large_pages)
         assert con.execute("PRAGMA page_size").fetchone() == (16384,)
     monkeypatch.setattr(gw, "_BATCH", 200)  # several batches, through the writer thread

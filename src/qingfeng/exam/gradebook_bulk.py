@@ -85,9 +85,11 @@ class BulkRows:
                     "CREATE TEMP TABLE qf_task_cells (k INTEGER, k2 INTEGER, cell_id TEXT, zero INTEGER)",
                     "CREATE TEMP TABLE qf_comment_cells (k INTEGER, j INTEGER PRIMARY KEY, cell_id TEXT)"):
             con.exec_driver_sql(sql)
-        con.exec_driver_sql("INSERT INTO temp.qf_grade_cells VALUES (?, ?)", self.grade_cells)
-        con.exec_driver_sql("INSERT INTO temp.qf_task_cells VALUES (?, ?, ?, ?)", self.task_cells)
-        con.exec_driver_sql("INSERT INTO temp.qf_comment_cells VALUES (?, ?, ?)", self.comment_cells)
+        for sql, rows in (("INSERT INTO temp.qf_grade_cells VALUES (?, ?)", self.grade_cells),
+                          ("INSERT INTO temp.qf_task_cells VALUES (?, ?, ?, ?)", self.task_cells),
+                          ("INSERT INTO temp.qf_comment_cells VALUES (?, ?, ?)", self.comment_cells)):
+            if rows:  # a paper without essays has no task cells (an empty list would be read as no parameters)
+                con.exec_driver_sql(sql, rows)
 
     def entry(self, nid: str, m) -> tuple:
         """One new notebook (``m``: a MarkedSubmission): its id, its grade cells' codes, its solution cells' codes."""

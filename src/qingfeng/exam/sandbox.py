@@ -160,7 +160,10 @@ def _gradebook_for_sandbox(box: Path, exam_id: str) -> None:
 
 def _needed_paths() -> list[str]:
     """Paths the sandboxed Python needs even when they lie inside a hidden folder."""
-    paths = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable)))}
+    import qingfeng  # an editable install runs from the checkout (nbgrader_config.py imports it), which may lie under /tmp
+
+    package = os.path.dirname(os.path.dirname(os.path.realpath(qingfeng.__file__)))
+    paths = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable)), package)}
     paths |= {os.path.realpath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p}
     return sorted(paths)
 

@@ -19,7 +19,7 @@ from ..spreadsheet import RowError, SheetError, cell_value, read_table, score_ce
 from .answers import choice_letters, judgement
 from .keys import ExamKey
 
-__all__ = ["SheetRow", "AnswerSheet", "open_answer_sheet", "iter_answer_rows", "read_answer_sheet"]
+__all__ = ["SheetRow", "AnswerSheet", "open_answer_sheet", "iter_answer_rows"]
 
 _CACHED = 20_000  # distinct cells remembered per column (free-text blanks can all differ)
 
@@ -130,14 +130,3 @@ def iter_answer_rows(sheet: AnswerSheet, key: ExamKey, known: dict[str, str], er
         seen[id_key(sid)] = (sid, row_no)
         yield SheetRow(row_no, sid, values)
     errors += sheet.table.problems  # merged and formula cells, known once every row is read
-
-
-def read_answer_sheet(path: Path, key: ExamKey, known: dict[str, str]) -> tuple[list[SheetRow], list[RowError]]:
-    """Every valid row and every problem of the sheet (the whole sheet read first)."""
-    from .answer_sheets import sheet_columns
-
-    sheet, errors = open_answer_sheet(path, sheet_columns(key))
-    if sheet is None:
-        return [], errors
-    rows = list(iter_answer_rows(sheet, key, known, errors))
-    return rows, errors

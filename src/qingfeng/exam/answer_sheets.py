@@ -23,15 +23,15 @@ from openpyxl.utils import get_column_letter
 
 from ..ids import id_key
 from ..spreadsheet import RowError, atomic_path, safe_cell
-from .answer_sheet_rows import SheetRow, iter_answer_rows, open_answer_sheet, read_answer_sheet
+from .answer_sheet_rows import SheetRow, iter_answer_rows, open_answer_sheet
 from .fast_marking import MarkReport, commit, marking_session
 from .gradebook_writer import MarkedSubmission
 from .keys import ExamKey, item_labels, read_key
-from .paper_notebooks import paper_marks, save_answers, scorer
+from .paper_notebooks import PaperScorer, paper_marks, save_answers
 from .roster import load_roster
 from .sheet_choices import ONLINE, SHEET, load_choices, online_students, record, save_choices
 
-__all__ = ["SheetColumn", "sheet_columns", "write_sheet_template", "read_answer_sheet", "mark_sheets"]
+__all__ = ["SheetColumn", "sheet_columns", "write_sheet_template", "mark_sheets"]
 
 @dataclass(frozen=True)
 class SheetColumn:
@@ -109,7 +109,7 @@ def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) ->
     online, choices = online_students(project, exam_id), load_choices(project, exam_id)
     undecided: list[SheetRow] = []
     kept: list[SheetRow] = []  # the rows marked from this sheet, for answers_path
-    scored = scorer(key)
+    scored = PaperScorer(key)
 
     def accepted() -> Iterator[MarkedSubmission]:
         """Rows marked as they are read; once any row is wrong nothing more is sent (and all is rolled back)."""
@@ -128,7 +128,7 @@ def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) ->
             if choices[k]["source"] != SHEET:
                 continue
             kept.append(r)
-            scores, auto, manual, _cells = paper_marks(key, r.values, scored, with_cells=False)
+            scores, auto, manual, _cells = paper_marks(scored, r.values, with_cells=False)
             report.marked.append(r.student)
             report.total_points[r.student] = sum(s.points for s in scores.values()) + sum(manual.values())
             yield MarkedSubmission(r.student, None, auto, {}, manual)
@@ -138,7 +138,8 @@ def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) ->
             raise _Refused
 
     marked = accepted()
-    first = next(marked, None)  # nothing to record (all online, or the sheet wrong from its first rows): no backup
+    # None: the whole sheet was read and nothing is to be recorded (all online, or wrong from its first rows): no backup
+    first = next(marked, None)
     if first is not None:
         with marking_session(project, exam_id) as (ctx, cmap, _stale):
             try:
@@ -147,9 +148,6 @@ def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) ->
             except _Refused:
                 report.backup.unlink(missing_ok=True)  # the gradebook is as it was: so is the folder
                 report.backup = None
-    else:
-        for _ in marked:  # read to the end: every problem is reported
-            pass
     if errors or undecided:
         return MarkReport(exam_id), errors + ([_undecided_error(undecided)] if undecided else [])
     if kept:

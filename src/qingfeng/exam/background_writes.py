@@ -57,16 +57,17 @@ class BackgroundWrites:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self._stop.set()
-        while self._thread.is_alive():
+            while True:  # batches still queued will not be written
+                try:
+                    self._queue.get_nowait()
+                except queue.Empty:
+                    break
+        while self._thread.is_alive():  # a writer that failed has already returned
             try:
                 self._queue.put(_DONE, timeout=0.2)
                 break
             except queue.Full:
-                if self._error is not None or self._stop.is_set():
-                    try:
-                        self._queue.get_nowait()  # make room: the writer is gone or told to stop
-                    except queue.Empty:
-                        pass
+                continue
         self._thread.join()
         if exc_type is None and self._error is not None:
             raise self._error

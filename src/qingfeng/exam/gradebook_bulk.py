@@ -4,11 +4,11 @@ Each submitted notebook has a grade row per grade and task cell and a
 comment row per solution and task cell (88 for the sample paper), so 50,000
 paper sheets are 4.4 million rows.  Binding them one by one through the
 driver costs about two microseconds a row before SQLite does any work.
-Here each *new* notebook is one short JSON entry — its id, the first of its
-row ids, one code per grade cell and one per solution cell — and one
-``INSERT … SELECT`` per table turns a batch of them into rows with SQLite's
-``json_each``, in C.  The rows are exactly those :func:`.gradebook_writer._grade_rows`
-and ``_comment_rows`` write for a notebook with none yet (``tests/test_fast_marking.py``
+Here each *new* notebook is one short entry — its id, one code per grade
+cell and one per solution cell — and one ``INSERT … SELECT`` per kind of row
+turns a batch of them, sent as JSON, into rows with SQLite's ``json_each``, in
+C.  The rows are exactly those :func:`.gradebook_writer._grade_rows` and
+``_comment_rows`` write for a notebook with none yet (``tests/test_gradebook_bulk.py``
 compares the two).  Notebooks already in the gradebook, and PostgreSQL
 gradebooks, take the row-by-row path.
 
@@ -27,7 +27,7 @@ import re
 import sqlite3
 from functools import lru_cache
 
-__all__ = ["BulkRows", "supported", "json_statement", "run_json"]
+__all__ = ["BulkRows", "supported", "json_statement", "run_json", "PLACEHOLDER"]
 
 # ids: the batch's block starts at ``first``; row (cell k, notebook j) is first + k * N + j, cells in the
 # order grade cells, task grades, solution comments, task comments.  Rows go in cell by cell, so each
@@ -70,7 +70,7 @@ class BulkRows:
         self.grade_names = list(cmap.grade_cells)
         self.solution_names = list(cmap.solution_cells)
         g, s, tasks = len(cmap.grade_cells), len(cmap.solution_cells), list(cmap.task_cells.values())
-        # row ids of one notebook, from its first: grade cells, task grades, solution comments, task comments
+        # each cell's place k in the order of row ids (see _BATCH): grade cells, task grades, solution comments, task comments
         self.grade_cells = list(enumerate(cmap.grade_cells.values()))
         self.task_cells = [(g + i, g + len(tasks) + s + i, cid, max_score == 0) for i, (cid, max_score) in enumerate(tasks)]
         self.comment_cells = [(g + len(tasks) + j, j, cid) for j, cid in enumerate(cmap.solution_cells.values())]
@@ -110,7 +110,7 @@ class BulkRows:
             con.exec_driver_sql(sql, params)
 
 
-_PLACEHOLDER = re.compile(r":(\w+)")
+PLACEHOLDER = re.compile(r":(\w+)")  # a named parameter in the writer's SQL (also .gradebook_writer._driver_sql)
 _INSERT = re.compile(r"INSERT INTO (\w+) \(([^)]*)\) VALUES \(([^)]*)\)(.*)", re.S)
 _UPDATE = re.compile(r"UPDATE (\w+) SET (.*) WHERE id = :(\w+)", re.S)
 
@@ -125,13 +125,13 @@ def json_statement(sql: str, names: tuple[str, ...]) -> str:
     m = _INSERT.fullmatch(sql)
     if m:
         table, columns, values, tail = m.groups()
-        picked = _PLACEHOLDER.sub(field, values)
+        picked = PLACEHOLDER.sub(field, values)
         # WHERE true: an upsert clause after INSERT … SELECT needs it to parse
         return f"INSERT INTO {table} ({columns}) SELECT {picked} FROM json_each(?) WHERE true{tail}"
     m = _UPDATE.fullmatch(sql)
     if m:
         table, sets, key = m.groups()
-        picked = _PLACEHOLDER.sub(lambda x: field(x, "j."), sets)
+        picked = PLACEHOLDER.sub(lambda x: field(x, "j."), sets)
         return f"UPDATE {table} SET {picked} FROM json_each(?) AS j WHERE {table}.id = j.value ->> {names.index(key)}"
     raise ValueError(f"not a statement json_statement rewrites: {sql}")
 

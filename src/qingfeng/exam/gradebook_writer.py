@@ -16,17 +16,15 @@ written, so hand marking survives re-marking.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
-from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sqlalchemy import text
 
 from .background_writes import BackgroundWrites
-from .gradebook_bulk import BulkRows
-from .gradebook_bulk import run_json
+from .gradebook_bulk import PLACEHOLDER, BulkRows, run_json
 from .gradebook_bulk import supported as bulk_supported
 from .gradebook_db import as_location, backup, backups, connect, prune_backups
 
@@ -117,14 +115,11 @@ def _interval(value: dt.timedelta | None, backend: str):
     return (dt.datetime(1970, 1, 1) + value).isoformat(sep=" ", timespec="microseconds")
 
 
-_PLACEHOLDER = re.compile(r":(\w+)")
-
-
 @lru_cache(maxsize=64)
 def _driver_sql(sql: str, names: tuple[str, ...], paramstyle: str) -> tuple[str, tuple[int, ...]]:
     """``sql`` in the driver's own positional style, and where each placeholder's value sits in a row."""
-    order = tuple(names.index(n) for n in _PLACEHOLDER.findall(sql))
-    return _PLACEHOLDER.sub("?" if paramstyle == "qmark" else "%s", sql), order
+    order = tuple(names.index(n) for n in PLACEHOLDER.findall(sql))
+    return PLACEHOLDER.sub("?" if paramstyle == "qmark" else "%s", sql), order
 
 
 def _many(con, sql: str, names: tuple[str, ...], rows: list[tuple]) -> None:
@@ -186,6 +181,11 @@ def _write(con, loc, cmap: CellMap, marked: Iterable[MarkedSubmission], fail_aft
     if bulk is not None:
         bulk.prepare(con)
     per_bulk = bulk.ids_per_notebook if bulk is not None else 0
+
+    def send(rows: _Rows) -> None:
+        rows.first = _block(len(rows.bulk) * per_bulk)  # here: ids are handed out by this thread only
+        writer.send(rows)
+
     with BackgroundWrites(lambda batch: _flush(con, batch, bulk)) as writer:
         rows = _Rows()
         for n, m in enumerate(marked):
@@ -208,19 +208,16 @@ def _write(con, loc, cmap: CellMap, marked: Iterable[MarkedSubmission], fail_aft
                 rows.new_nbs.append((nid, sid, cmap.notebook_id, False, m.late_penalty))
                 if bulk is not None:  # nothing of it exists yet: all its rows are made inside SQLite
                     rows.bulk.append(bulk.entry(nid, m))
-                    rows.weight += per_bulk
                     expanded = True
             elif m.timed:
                 rows.penalties.append((m.late_penalty, nid))
             if not expanded:
                 _grade_rows(nid, cmap, m, grades.get(nid, {}), rows.grade_rows, rows.grade_updates)
                 _comment_rows(nid, cmap, m, comments.get(nid, {}), rows.comment_rows, rows.comment_updates)
-            if rows.size() > _BATCH:
-                rows.first = _block(len(rows.bulk) * per_bulk)  # here: ids are handed out by this thread only
-                writer.send(rows)  # same transaction, bounded memory (50,000 answer sheets are millions of rows)
+            if rows.size() + len(rows.bulk) * per_bulk > _BATCH:
+                send(rows)  # same transaction, bounded memory (50,000 answer sheets are millions of rows)
                 rows = _Rows()
-        rows.first = _block(len(rows.bulk) * per_bulk)
-        writer.send(rows)
+        send(rows)
 
 
 _BATCH = 50_000  # rows held before they are sent to the database (small: the writer starts early and ends soon after the reader)
@@ -240,12 +237,12 @@ class _Rows:
     grade_updates: list[tuple] = field(default_factory=list)
     comment_rows: list[tuple] = field(default_factory=list)
     comment_updates: list[tuple] = field(default_factory=list)
-    bulk: list[list] = field(default_factory=list)  # new notebooks, expanded in SQLite (.gradebook_bulk)
-    weight: int = 0  # the rows ``bulk`` stands for
+    bulk: list[tuple] = field(default_factory=list)  # new notebooks, expanded in SQLite (.gradebook_bulk)
     first: int = 0  # the first of their row ids (.gradebook_bulk.BulkRows.insert)
 
     def size(self) -> int:
-        return sum(len(v) for v in vars(self).values() if isinstance(v, list)) + self.weight
+        """Rows held, a new notebook in ``bulk`` counting once (its rows are made in SQLite)."""
+        return sum(len(v) for v in vars(self).values() if isinstance(v, list))
 
 
 def _flush(con, rows: _Rows, bulk: BulkRows | None = None) -> None:

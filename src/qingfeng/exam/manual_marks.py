@@ -142,7 +142,7 @@ def check_marks(project: Project, exam_id: str, marks: list[Mark]):
 
 def _check(m: Mark, exam_id: str, papers: list, seen: dict) -> tuple[str | None, tuple | None]:
     """(problem, None) or (None, (assignment id, grade id, comment id, score, comment)) for one mark."""
-    paper = papers[0] if len(papers) == 1 and m.student in papers[0][3] else next((p for p in papers if m.student in p[3]), None)
+    paper = next((p for p in papers if m.student in p[3]), None)
     if paper is None:
         return f"试卷 {exam_id} 没有考生“{m.student}”的已评分答卷：请核对编号，或先收卷并运行 qingfeng mark {exam_id}", None
     vid, hand, by_label, grades, comments = paper

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from .keys import ExamKey, read_key
 from .protected_files import protect
 from .scoring import ItemScore, score
 
-__all__ = ["answers_path", "paper_marks", "save_answers", "iter_answers", "make_notebooks", "notebook_path"]
+__all__ = ["answers_path", "PaperScorer", "paper_marks", "save_answers", "iter_answers", "make_notebooks", "notebook_path"]
 
 _BATCH = 500  # notebooks staged, then published, at a time
 
@@ -53,13 +53,30 @@ def _as_cell(item_id: str, value: object) -> dict:
             "metadata": {"nbgrader": {"grade_id": f"answer-{item_id}", "solution": True, "grade": False, "locked": False, "schema_version": 3}}}
 
 
-def paper_marks(key: ExamKey, values: dict[str, object], scored: Callable[[str, object], ItemScore], with_cells: bool = True):
+class PaperScorer:
+    """One key's items in paper order, and the scores of answers as typed (``None``: not answered),
+    each distinct (item, answer) scored once: a sheet of 50,000 rows repeats the same few answers."""
+
+    def __init__(self, key: ExamKey):
+        self.key = key
+        # (item id, marked on paper?, answer cell, test cell)
+        self.plan = [(k.entry.item_id, k.entry.type in ("简答", "论述"), f"answer-{k.entry.item_id}", f"test-{k.entry.item_id}")
+                     for k in key.items]
+        self.score = lru_cache(maxsize=None)(self._score)
+
+    def _score(self, iid: str, value: object) -> ItemScore:
+        e = self.key.item(iid).entry
+        blank = value is None or (isinstance(value, tuple) and not any(compact(v) for v in value))
+        return score(e, AnswerRead("empty")) if blank else score(e, AnswerRead("ok", value))
+
+
+def paper_marks(scorer: PaperScorer, values: dict[str, object], with_cells: bool = True):
     """One sheet row's ``(scores, auto, manual, cells)``: what the gradebook records and the notebook shows."""
     scores: dict[str, ItemScore] = {}
     auto: dict[str, float] = {}
     manual: dict[str, float] = {}
     cells: dict[str, dict] = {}
-    for iid, subjective, answer_cell, test_cell in _plan(key):
+    for iid, subjective, answer_cell, test_cell in scorer.plan:
         value = values.get(iid)
         if subjective:
             if value is not None:
@@ -67,35 +84,11 @@ def paper_marks(key: ExamKey, values: dict[str, object], scored: Callable[[str, 
             else:
                 auto[answer_cell] = 0.0
             continue
-        scores[iid] = s = scored(iid, value)
+        scores[iid] = s = scorer.score(iid, value)
         auto[test_cell] = s.points
         if with_cells:
             cells[iid] = _as_cell(iid, "" if value is None else value)
     return scores, auto, manual, cells
-
-
-def _plan(key: ExamKey) -> list[tuple[str, bool, str, str]]:
-    """(item id, marked on paper?, answer cell, test cell) per item, worked out once per key."""
-    known = _PLANS.get(id(key))
-    if known is None or known[0] is not key:
-        if len(_PLANS) > 16:
-            _PLANS.clear()
-        known = _PLANS[id(key)] = (key, [(k.entry.item_id, k.entry.type in ("简答", "论述"), f"answer-{k.entry.item_id}",
-                                          f"test-{k.entry.item_id}") for k in key.items])
-    return known[1]
-
-
-_PLANS: dict[int, tuple[ExamKey, list]] = {}  # id(key) -> (key, plan): keys are frozen but hold lists, so not hashable
-
-
-def scorer(key: ExamKey) -> Callable[[str, object], ItemScore]:
-    """Scores of answers as typed (``None``: not answered), each distinct (item, answer) scored once."""
-    def one(iid: str, value: object) -> ItemScore:
-        e = key.item(iid).entry
-        blank = value is None or (isinstance(value, tuple) and not any(compact(v) for v in value))
-        return score(e, AnswerRead("empty")) if blank else score(e, AnswerRead("ok", value))
-
-    return lru_cache(maxsize=None)(one)
 
 
 def _line(student: str, values: dict[str, object]) -> str:
@@ -153,13 +146,13 @@ def make_notebooks(project: Project, exam_id: str, students: Iterable[str] | Non
     if not todo:
         return []
     key = read_key(project.exams_dir, exam_id)
-    scored = scorer(key)
+    scored = PaperScorer(key)
     made: list[str] = []
     with marking_session(project, exam_id) as (ctx, _cmap, _stale):
         for start in range(0, len(todo), _BATCH):
             batch = todo[start:start + _BATCH]
             for student, values in batch:
-                scores, _auto, _manual, cells = paper_marks(key, values, scored)
+                scores, _auto, _manual, cells = paper_marks(scored, values)
                 stage_autograded(ctx, student, None, cells, scores)
             publish(project, exam_id, Path(ctx.staging), [s for s, _ in batch])
             made += [s for s, _ in batch]

@@ -25,12 +25,12 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-__all__ = ["scan_rows", "scannable", "CHUNK"]
+__all__ = ["scan_rows", "scannable", "column_index", "number", "CHUNK"]
 
 CHUNK = 1 << 20  # compressed sheet read a megabyte at a time
 _CELL = re.compile(r'<c r="([A-Z]{1,3})\d+"((?: [st]="[^"]*")*)\s*(?:/>|>(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>'
                    r'([^<]*)</t></is>)?</c>)')
-_ROW = re.compile(r'<row\b([^>]*?)(/?)>')
+_ROW = re.compile(r'<row\b([^>]*?)/?>')
 _R = re.compile(r'\br="(\d+)"')
 _ATTR = re.compile(r' ([st])="([^"]*)"')
 _MERGE = re.compile(r'<mergeCell\b[^>]*?\bref="([^"]+)"')
@@ -43,17 +43,19 @@ def scannable(head: str) -> bool:
     return _ROOT.search(head) is not None and "<sheetData" in head
 
 
-columns: dict[str, int] = {}  # "AB" -> 27, filled as letters are met
+_COLUMNS: dict[str, int] = {}  # "AB" -> 27, filled as letters are met
 
 
-def _column(letters: str) -> int:
-    """0-based column of ``letters``."""
-    n = columns.get(letters)
+def column_index(letters: str) -> int:
+    """0-based column of upper-case ``letters`` ("A" -> 0)."""
+    n = _COLUMNS.get(letters)
     if n is None:
         n = 0
         for ch in letters:
             n = n * 26 + ord(ch) - 64
-        n = columns[letters] = n - 1
+        n -= 1
+        if len(letters) <= 3:  # Excel's columns end at XFD: a hostile file's odd refs are not kept
+            _COLUMNS[letters] = n
     return n
 
 
@@ -69,7 +71,8 @@ def _kinds(attrs: str, dates: frozenset[int], cache: dict[str, tuple[int, str, i
     return got
 
 
-def _number(text: str):
+def number(text: str):
+    """A ``<v>`` of a number cell: int when it is one, else float."""
     try:
         return int(text)
     except ValueError:
@@ -126,12 +129,9 @@ def scan_rows(chunks: Iterator[bytes], shared: list[str], dates: frozenset[int],
             if not cells:
                 yield row_no, []
                 continue
-            values: list[object] = [None] * (_column(cells[-1][0]) + 1)
+            values: list[object] = [None] * (column_index(cells[-1][0]) + 1)
             for letters, attrs, v, inline in cells:
-                if letters in columns:
-                    i = columns[letters]
-                else:
-                    i = _column(letters)
+                i = _COLUMNS[letters] if letters in _COLUMNS else column_index(letters)  # inline lookup: millions of cells
                 how, kind, style = kinds.get(attrs) or _kinds(attrs, dates, kinds)
                 if how == _INLINE:
                     values[i] = get(inline, inline)
@@ -140,7 +140,7 @@ def scan_rows(chunks: Iterator[bytes], shared: list[str], dates: frozenset[int],
                 elif how == _SHARED:
                     values[i] = shared[int(v)]
                 elif how == _NUMBER:
-                    values[i] = int(v) if v.isdigit() else _number(v)
+                    values[i] = int(v) if v.isdigit() else number(v)
                 else:
                     values[i] = value_of(kind, _unescape(v) if "&" in v or "\r" in v else v, style)
             yield row_no, values

@@ -20,13 +20,12 @@ import posixpath
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from .xlsx_scan import CHUNK, scan_rows, scannable
+from .xlsx_scan import CHUNK, column_index, number, scan_rows, scannable
 
 __all__ = ["XlsxSheet", "open_sheet", "column_number"]
 
@@ -42,12 +41,9 @@ def _tags(local: str) -> tuple[str, ...]:
 _ROW, _C, _V, _F, _IS, _T, _RPH, _MERGE, _SI = (_tags(x) for x in ("row", "c", "v", "f", "is", "t", "rPh", "mergeCell", "si"))
 
 
-@lru_cache(maxsize=4096)
 def column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
+    """1-based column of upper-case ``letters`` ("A" -> 1)."""
+    return column_index(letters) + 1
 
 
 def _split_ref(ref: str) -> tuple[int, int]:
@@ -119,13 +115,6 @@ def _date_styles(z: zipfile.ZipFile) -> frozenset[int]:
     return frozenset(out)
 
 
-def _number(text: str):
-    try:
-        return int(text)
-    except ValueError:
-        return float(text)
-
-
 def open_sheet(path, name: str | None = None) -> XlsxSheet:
     """The named sheet (or the first); raises ValueError/KeyError/zipfile.BadZipFile/etree.XMLSyntaxError on a broken file."""
     z = zipfile.ZipFile(path)
@@ -177,8 +166,8 @@ def open_sheet(path, name: str | None = None) -> XlsxSheet:
             return v in ("1", "true")
         if kind == "d":
             return dt.datetime.fromisoformat(v.rstrip("Z"))
-        number = _number(v)
-        return from_excel(number, epoch) if style is not None and int(style) in dates else number
+        value = number(v)
+        return from_excel(value, epoch) if style is not None and int(style) in dates else value
 
     def lxml_rows() -> Iterator[tuple[int, list[object]]]:
         last_row = 0

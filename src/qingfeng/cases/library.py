@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from ..yaml_files import safe_load
+from .case_yaml import emit_case
 from .model import Case, case_from_dict
 from .validation import Problem, check_duplicates, validate_case, validate_mapping
 
@@ -78,8 +79,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 class _CDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter, same representers
-    def ignore_aliases(self, data) -> bool:
-        return True  # Case.to_dict shares no object within one case, so PyYAML would write no alias either
+    pass  # keeps SafeDumper's aliases: a list shared between two ``extra`` keys gets PyYAML's &id001 / *id001
 
 
 def _str_presenter(dumper: yaml.SafeDumper, value: str):
@@ -96,9 +96,20 @@ _C_MAY_DIFFER = re.compile(r'(^|[:-] )"|^\.\.\.$', re.M)
 
 
 def dump_case(case: Case) -> str:
-    """The case file's text, byte for byte what PyYAML writes (libyaml's C emitter where it agrees: 6× faster)."""
+    """The case file's text, byte for byte what pure PyYAML writes.
+
+    First :func:`.case_yaml.emit_case` (direct string building, ~30 µs instead of ~250 µs), which
+    declines any value it cannot prove it writes as PyYAML does; then libyaml's C emitter where it
+    agrees with PyYAML; then PyYAML itself.
+    """
     data = case.to_dict()
-    fast = yaml.dump(data, Dumper=_CDumper, allow_unicode=True, sort_keys=False, width=100)
-    if "\\" not in fast and not _C_MAY_DIFFER.search(fast):
+    text = emit_case(data)
+    if text is not None:
+        return text
+    try:
+        fast = yaml.dump(data, Dumper=_CDumper, allow_unicode=True, sort_keys=False, width=100)
+    except UnicodeEncodeError:  # a lone surrogate: libyaml cannot encode it, PyYAML escapes it ("\\uD800")
+        fast = None
+    if fast is not None and "\\" not in fast and not _C_MAY_DIFFER.search(fast):
         return fast
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)

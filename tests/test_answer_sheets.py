@@ -170,3 +170,45 @@ def test_unreadable_files(course_dir, tmp_path, content, suffix, message):
     path.write_bytes(content)
     _, errors = mark_sheets(course_dir, EXAM, path)
     assert any(message in str(e) for e in errors)
+
+
+def test_paper_candidates_comment_rows_are_made_with_their_notebook_or_a_markers_comment(tmp_path, gradebook_backend):
+    """A sheet's comment rows are empty, so the import leaves them out (half its rows); they appear,
+    empty, as nbgrader makes them, with the candidate's notebook or with a marker's comment."""
+    from qingfeng.exam.comment_rows import comment_cells, ensure_comment_rows
+    from qingfeng.exam.gradebook_db import connect, driver_query, locate
+    from qingfeng.exam.manual_marks import Mark, record_marks
+
+    project = find_project(copy_project(tmp_path / "proj", gradebook_backend))
+    course.build_exam(project, EXAM, EXAM)
+    course.generate(project, EXAM)
+    (project.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    assert import_roster(project, project.root / "roster.csv")[1] == []
+    rows = [{"编号": "p01", **PERFECT}, {"编号": "p02", "选择2": "B"}, {"编号": "p03", "简答1（满分5）": 3}]
+    assert mark_sheets(project, EXAM, sheet(tmp_path / "s.xlsx", rows, headers(project)))[1] == []
+
+    def comments(student):
+        with course.open_gradebook(project) as gb:
+            nb = gb.find_submission_notebook(EXAM, EXAM, student)
+            return {c.name: (c.auto_comment, c.manual_comment) for c in nb.comments}, len(nb.grades)
+
+    with connect(locate(project), readonly=True) as con:
+        names = {name for _, name in comment_cells(con, EXAM)}
+    assert len(names) == 44  # the sample paper's 36 solution cells and 8 task cells
+    assert comments("p01") == ({}, 44) and comments("p02") == ({}, 44)  # every grade row, no comment row yet
+
+    assert record_marks(project, EXAM, [Mark("p02", "简答1", 4, "要点齐全", 2, "简答1")]) == (1, [])
+    got, _ = comments("p02")
+    assert set(got) == names and got["answer-YM-JD-01"] == (None, "要点齐全")
+    assert all(v == (None, None) for k, v in got.items() if k != "answer-YM-JD-01")
+    course.set_manual_grade(project, EXAM, "p03", "YM-JD-01", 2, "只答出一点")
+    assert comments("p03")[0]["answer-YM-JD-01"] == (None, "只答出一点")
+    assert comments("p01") == ({}, 44)
+
+    assert make_notebooks(project, EXAM, ["p01"]) == ["p01"]
+    got, _ = comments("p01")
+    assert set(got) == names and set(got.values()) == {(None, None)}
+    assert comments("p02")[0]["answer-YM-JD-01"] == (None, "要点齐全")  # made rows never touch existing ones
+    with connect(locate(project)) as con, con.begin():
+        assert ensure_comment_rows(con, EXAM) == 0  # every candidate has them now
+        assert driver_query(con, "SELECT count(*) FROM comment").fetchone()[0] == 3 * 44

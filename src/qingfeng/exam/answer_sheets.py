@@ -144,7 +144,7 @@ def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) ->
         with marking_session(project, exam_id) as (ctx, cmap, _stale):
             try:
                 commit(project, ctx, cmap, itertools.chain((first,), marked), report, notebooks=False,
-                       before_commit=refuse_if_faulty)
+                       before_commit=refuse_if_faulty, comments=False)
             except _Refused:
                 report.backup.unlink(missing_ok=True)  # the gradebook is as it was: so is the folder
                 report.backup = None

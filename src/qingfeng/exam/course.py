@@ -263,6 +263,12 @@ def set_manual_grade(project: Project, exam_id: str, student: str, item_id: str,
     if item_id not in essays:
         what = "是客观题，由系统评分" if any(k.entry.item_id == item_id for k in key.items) else "不在这份试卷中"
         raise UnknownExam(f"试卷 {exam_id} 的第 {item_id} 题{what}；可人工评分的题目：{'、'.join(essays)}")
+    if comment:  # a paper candidate's comment rows are made when first needed (.comment_rows)
+        from .comment_rows import ensure_comment_rows
+        from .gradebook_db import connect, locate
+
+        with connect(locate(project)) as con, con.begin():
+            ensure_comment_rows(con, exam_id, [student])
     with open_gradebook(project) as gb:
         try:
             grade = gb.find_grade(f"answer-{item_id}", exam_id, exam_id, student)

@@ -247,19 +247,20 @@ def marking_session(project: Project, exam_id: str):
 
 
 def commit(project: Project, ctx: Context, cmap, marked: Iterable[MarkedSubmission], report: MarkReport,
-           fail_after: int | None = None, notebooks: bool = True, before_commit=None) -> None:
+           fail_after: int | None = None, notebooks: bool = True, before_commit=None, comments: bool = True) -> None:
     """Steps 6–7: back up, write the gradebook in one transaction, then publish the staged notebooks.
 
     ``marked`` may be a generator (answer sheets: read once, never held twice); ``notebooks=False``
     when nothing was staged (answer sheets make theirs on request, :mod:`.paper_notebooks`);
-    ``before_commit`` may still refuse the whole write (:func:`.gradebook_writer.write_marks`).
+    ``before_commit`` may still refuse the whole write (:func:`.gradebook_writer.write_marks`);
+    ``comments=False``: answer sheets, whose comment rows are made when needed (:mod:`.comment_rows`).
     """
     if isinstance(marked, list) and not marked:
         return
     db = locate(project)
     report.backup = backup(db, keep=marking_settings(project).keep_backups)
     protect(report.backup, project)
-    write_marks(db, cmap, marked, fail_after=fail_after, before_commit=before_commit)
+    write_marks(db, cmap, marked, fail_after=fail_after, before_commit=before_commit, comments=comments)
     if db.sqlite_path is not None:  # a PostgreSQL gradebook is guarded by its server's roles, not file modes
         protect(db.sqlite_path, project)
     if notebooks:

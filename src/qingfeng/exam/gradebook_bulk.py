@@ -65,8 +65,8 @@ def supported(con) -> bool:
 class BulkRows:
     """Batches of new notebooks for one exam notebook's cells (``cmap``: a :class:`.gradebook_writer.CellMap`)."""
 
-    def __init__(self, cmap, prefix: str):
-        self.prefix = prefix
+    def __init__(self, cmap, prefix: str, comments: bool = True):
+        self.prefix, self.comments = prefix, comments
         self.grade_names = list(cmap.grade_cells)
         self.solution_names = list(cmap.solution_cells)
         g, s, tasks = len(cmap.grade_cells), len(cmap.solution_cells), list(cmap.task_cells.values())
@@ -74,7 +74,8 @@ class BulkRows:
         self.grade_cells = list(enumerate(cmap.grade_cells.values()))
         self.task_cells = [(g + i, g + len(tasks) + s + i, cid, max_score == 0) for i, (cid, max_score) in enumerate(tasks)]
         self.comment_cells = [(g + len(tasks) + j, j, cid) for j, cid in enumerate(cmap.solution_cells.values())]
-        self.ids_per_notebook = g + s + 2 * len(tasks)
+        # without comments (answer sheets, .comment_rows) the comment places at the end are not used
+        self.ids_per_notebook = g + s + 2 * len(tasks) if comments else g + len(tasks)
 
     def prepare(self, con) -> None:
         """The exam's cells as temporary tables, on the connection that writes (inside its transaction)."""
@@ -105,7 +106,10 @@ class BulkRows:
         con.exec_driver_sql("DELETE FROM temp.qf_batch")
         con.exec_driver_sql(_BATCH, (json.dumps(nids),))
         common = {"p": self.prefix, "first": first, "n": len(entries)}
-        for sql, codes in ((_GRADES, grades), (_TASK_GRADES, None), (_COMMENTS, solutions), (_TASK_COMMENTS, None)):
+        statements = [(_GRADES, grades), (_TASK_GRADES, None)]
+        if self.comments:
+            statements += [(_COMMENTS, solutions), (_TASK_COMMENTS, None)]
+        for sql, codes in statements:
             params = dict(common, codes=json.dumps(list(zip(*codes)), ensure_ascii=False)) if codes else common
             con.exec_driver_sql(sql, params)
 

@@ -137,8 +137,11 @@ def _many(con, sql: str, names: tuple[str, ...], rows: list[tuple]) -> None:
 
 
 def write_marks(db, cmap: CellMap, marked: Iterable[MarkedSubmission], fail_after: int | None = None,
-                before_commit: Callable[[], None] | None = None) -> None:
+                before_commit: Callable[[], None] | None = None, comments: bool = True) -> None:
     """Upsert every submission's rows in one transaction (``fail_after`` injects a failure, for tests).
+
+    ``comments=False`` (answer sheets) writes no comment rows: a paper candidate's are empty and
+    are made when first needed (:mod:`.comment_rows`).
 
     ``marked`` may be a generator that is still reading: batches are written by a second thread
     as they fill (:mod:`.background_writes`).  ``before_commit`` runs once every batch is written;
@@ -146,14 +149,14 @@ def write_marks(db, cmap: CellMap, marked: Iterable[MarkedSubmission], fail_afte
     were written)."""
     loc = as_location(db)
     with connect(loc) as con:
-        bulk = BulkRows(cmap, _PREFIX) if bulk_supported(con) else None
+        bulk = BulkRows(cmap, _PREFIX, comments) if bulk_supported(con) else None
         if bulk is not None:
             # new rows only point at notebooks inserted just before them and at this exam's own cells
             # (read in this transaction), so SQLite's per-row foreign key lookups are skipped: a second a million rows
             con.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # outside any transaction
         try:
             with con.begin():
-                _write(con, loc, cmap, marked, fail_after, bulk)
+                _write(con, loc, cmap, marked, fail_after, bulk, comments)
                 if before_commit is not None:
                     before_commit()
         finally:
@@ -161,7 +164,8 @@ def write_marks(db, cmap: CellMap, marked: Iterable[MarkedSubmission], fail_afte
                 con.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
-def _write(con, loc, cmap: CellMap, marked: Iterable[MarkedSubmission], fail_after: int | None, bulk: BulkRows | None) -> None:
+def _write(con, loc, cmap: CellMap, marked: Iterable[MarkedSubmission], fail_after: int | None, bulk: BulkRows | None,
+           comments: bool) -> None:
     subs = {student: sid for sid, student in con.execute(
         text("SELECT id, student_id FROM submitted_assignment WHERE assignment_id = :a"), {"a": cmap.assignment_id})}
     nbs = dict(con.execute(text("SELECT assignment_id, id FROM submitted_notebook WHERE notebook_id = :n"),
@@ -173,11 +177,12 @@ def _write(con, loc, cmap: CellMap, marked: Iterable[MarkedSubmission], fail_aft
             "SELECT g.id, g.notebook_id, g.cell_id, g.manual_score FROM grade g JOIN submitted_notebook sn ON sn.id = g.notebook_id "
             "WHERE sn.notebook_id = :n"), {"n": cmap.notebook_id}):
         grades.setdefault(nid, {})[cell] = (gid, manual)
-    comments: dict[str, dict[str, str]] = {}
-    for cid, nid, cell in con.execute(text(
-            "SELECT c.id, c.notebook_id, c.cell_id FROM comment c JOIN submitted_notebook sn ON sn.id = c.notebook_id "
-            "WHERE sn.notebook_id = :n"), {"n": cmap.notebook_id}):
-        comments.setdefault(nid, {})[cell] = cid
+    existing_comments: dict[str, dict[str, str]] = {}
+    if comments:
+        for cid, nid, cell in con.execute(text(
+                "SELECT c.id, c.notebook_id, c.cell_id FROM comment c JOIN submitted_notebook sn ON sn.id = c.notebook_id "
+                "WHERE sn.notebook_id = :n"), {"n": cmap.notebook_id}):
+            existing_comments.setdefault(nid, {})[cell] = cid
     if bulk is not None:
         bulk.prepare(con)
     per_bulk = bulk.ids_per_notebook if bulk is not None else 0
@@ -213,7 +218,8 @@ def _write(con, loc, cmap: CellMap, marked: Iterable[MarkedSubmission], fail_aft
                 rows.penalties.append((m.late_penalty, nid))
             if not expanded:
                 _grade_rows(nid, cmap, m, grades.get(nid, {}), rows.grade_rows, rows.grade_updates)
-                _comment_rows(nid, cmap, m, comments.get(nid, {}), rows.comment_rows, rows.comment_updates)
+                if comments:
+                    _comment_rows(nid, cmap, m, existing_comments.get(nid, {}), rows.comment_rows, rows.comment_updates)
             if rows.size() + len(rows.bulk) * per_bulk > _BATCH:
                 send(rows)  # same transaction, bounded memory (50,000 answer sheets are millions of rows)
                 rows = _Rows()

@@ -141,7 +141,9 @@ def check_marks(project: Project, exam_id: str, marks: list[Mark]):
 
 
 def _check(m: Mark, exam_id: str, papers: list, seen: dict) -> tuple[str | None, tuple | None]:
-    """(problem, None) or (None, (assignment id, grade id, comment id, score, comment)) for one mark."""
+    """(problem, None) or (None, (exam id, grade id, comment id or None, score, comment, student, cell)) for one mark.
+
+    The comment id is None for a paper candidate whose comment rows are not made yet (:mod:`.comment_rows`)."""
     paper = next((p for p in papers if m.student in p[3]), None)
     if paper is None:
         return f"试卷 {exam_id} 没有考生“{m.student}”的已评分答卷：请核对编号，或先收卷并运行 qingfeng mark {exam_id}", None
@@ -160,7 +162,7 @@ def _check(m: Mark, exam_id: str, papers: list, seen: dict) -> tuple[str | None,
         first = seen[(m.student, item)]
         return f"考生 {m.student} 第 {item} 题的得分重复给出（{f'第 {first} 行' if isinstance(first, int) else first}）", None
     seen[(m.student, item)] = m.row or m.column
-    return None, (vid, gid, comments.get(m.student, {}).get(cell), value, m.comment)
+    return None, (vid, gid, comments.get(m.student, {}).get(cell), value, m.comment, m.student, cell)
 
 
 def record_marks(project: Project, exam_id: str, marks: list[Mark]) -> tuple[int, list[RowError]]:
@@ -174,8 +176,21 @@ def record_marks(project: Project, exam_id: str, marks: list[Mark]) -> tuple[int
     backup(db)
     with connect(db) as con, con.begin():   # one transaction: every mark or none
         driver_query(con, "UPDATE grade SET manual_score = ?, needs_manual_grade = ? WHERE id = ?",
-                     [(score, False, gid) for _, gid, _, score, _ in checked])
-        comments = [(comment, cid) for _, _, cid, _, comment in checked if comment and cid]
+                     [(score, False, gid) for _, gid, _, score, *_ in checked])
+        made = _made_comment_ids(con, [(vid, student) for vid, _, cid, _, comment, student, _ in checked if comment and not cid])
+        comments = [(comment, cid or made[vid][student][cell]) for vid, _, cid, _, comment, student, cell in checked if comment]
         if comments:
             driver_query(con, "UPDATE comment SET manual_comment = ? WHERE id = ?", comments)
     return len(checked), []
+
+
+def _made_comment_ids(con, pending: list[tuple[str, str]]) -> dict[str, dict[str, dict[str, str]]]:
+    """{exam id: {student: {cell: comment id}}} after making the comment rows of paper candidates who had none."""
+    from .comment_rows import ensure_comment_rows
+
+    out = {}
+    for vid in {vid for vid, _ in pending}:
+        wanted = {student for v, student in pending if v == vid}
+        ensure_comment_rows(con, vid, wanted)
+        out[vid] = _comment_ids(con, vid, {nid: s for nid, s in _students(con, vid).items() if s in wanted})
+    return out

@@ -12,6 +12,8 @@ made from the kept answers, with the very marks the import recorded
 * ``qingfeng exam feedback`` first makes every missing one;
 * ``qingfeng exam notebooks EXAM [编号…]`` makes them on request (for Formgrader).
 
+Making a notebook also makes the candidate's empty comment rows (:mod:`.comment_rows`).
+
 A new import of a candidate removes the notebook made from an older sheet,
 so nothing shows answers the gradebook no longer holds.
 """
@@ -136,7 +138,9 @@ def make_notebooks(project: Project, exam_id: str, students: Iterable[str] | Non
     Only candidates whose marks come from their sheet; returns who got one.
     """
     from .autograded_notebook import publish, stage_autograded
+    from .comment_rows import ensure_comment_rows
     from .fast_marking import marking_session
+    from .gradebook_db import connect, locate
     from .sheet_choices import paper_students
 
     wanted = None if students is None else {id_key(s) for s in students}
@@ -158,4 +162,6 @@ def make_notebooks(project: Project, exam_id: str, students: Iterable[str] | Non
             made += [s for s, _ in batch]
             if progress:
                 progress(len(batch))
+        with connect(locate(project)) as con, con.begin():  # Formgrader and feedback show a comment per cell
+            ensure_comment_rows(con, exam_id, made)
     return made

@@ -218,6 +218,28 @@ def test_a_failure_while_writing_restores_the_library(cases_dir, tmp_path, monke
     assert snapshot(cases_dir) == before
 
 
+def test_a_failure_while_staging_files_leaves_the_library_as_it_was(cases_dir, tmp_path, monkeypatch):
+    import qingfeng.cases.transaction as tx
+
+    before = snapshot(cases_dir)
+    real_write, calls = tx.os.write, {"n": 0}
+
+    def disk_full(fd, data):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError(28, "磁盘已满（模拟）")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(tx.os, "write", disk_full)
+    rows = [good_row(来源=f"https://www.example.gov.cn/stage/{i}.html") for i in range(9)]
+    with pytest.raises(OSError, match="磁盘已满"):
+        import_sheet(xlsx(tmp_path / "x.xlsx", rows), cases_dir)
+    monkeypatch.setattr(tx.os, "write", real_write)
+    after = snapshot(cases_dir)
+    assert after == before and calls["n"] == 5
+    assert not [p for p in cases_dir.iterdir() if p.name.startswith(".import-")]  # the staging folder is gone
+
+
 def test_cli_import_exit_codes_and_messages(project, tmp_path):
     runner = CliRunner()
     bad = xlsx(tmp_path / "bad.xlsx", [good_row(风险类别="经济风险")])

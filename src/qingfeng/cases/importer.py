@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from ..chinese_text import as_typed, id_text, normalise
@@ -76,42 +75,61 @@ def map_headers(headers: list[str], report: ImportReport) -> dict[str, Column]:
     return mapping
 
 
-def _set(d: dict, dotted: str, value: object) -> None:
-    parts = dotted.split(".")
+def _set(d: dict, parts: tuple[str, ...], value: object) -> None:
     for p in parts[:-1]:
         d = d.setdefault(p, {})
     d[parts[-1]] = value
 
 
-def row_to_mapping(row_no: int, cells: dict[str, object], columns: dict[str, Column], errors: list[RowError]) -> dict:
-    data: dict = {"schema_version": 1}
+# free-text fields read by _parse_cell beyond the text as typed; every other free field is its text
+_PARSED_FREE = {"amount_yuan", "annotation.categories", "annotation.prevention_measures", "source.reprint", "annotation.level",
+                "id", "date"}
+
+
+def reading_plan(columns: dict[str, Column]) -> list[tuple]:
+    """Per column, once per sheet: (header, column, reader, kind, field path, required, parsed vocabulary by text)."""
+    plan = []
     for header, col in columns.items():
-        raw = cells.get(header)
         reading = col.reading
-        text = _READ[reading](raw)
-        if col.required and not text and col.field != "annotation.level":
+        kind = "vocabulary" if reading != "free" else "parsed" if (
+            col.field in _PARSED_FREE or col.field.startswith("annotation.factors.")) else "text"
+        plan.append((header, col, _READ[reading], kind, tuple(col.field.split(".")),
+                     col.required and col.field != "annotation.level", {}))
+    return plan
+
+
+def row_to_mapping(row_no: int, cells: dict[str, object], columns: dict[str, Column], errors: list[RowError],
+                   plan: list[tuple] | None = None) -> dict:
+    data: dict = {"schema_version": 1}
+    for header, col, read, kind, parts, required, parsed in plan or reading_plan(columns):
+        raw = cells.get(header)
+        text = read(raw)
+        if required and not text:
             errors.append(RowError(row_no, col.header, "必填，不能为空"))
             continue
-        try:
-            value = _parse_cell(col, raw, text) if reading == "free" else _parse_vocabulary(col, text)
-            if isinstance(value, tuple):
+        if kind == "text":
+            value = text
+        else:
+            value = parsed.get(text) if kind == "vocabulary" else None
+            if value is None:
+                try:
+                    value = _parse_cell(col, text if kind == "vocabulary" else raw, text)
+                except (ValueError, KeyError) as e:
+                    errors.append(RowError(row_no, col.header, str(e.args[0])))
+                    continue
+                if kind == "vocabulary" and value is not None and len(parsed) < 4096:  # 高/中/低, 业务流程…: once each
+                    parsed[text] = tuple(value) if isinstance(value, list) else value
+            if value.__class__ is tuple:
                 value = list(value)
-        except (ValueError, KeyError) as e:
-            errors.append(RowError(row_no, col.header, str(e.args[0])))
-            continue
         if value is not None:
-            _set(data, col.field, value)
+            if len(parts) == 1:
+                data[parts[0]] = value
+            else:
+                _set(data, parts, value)
     return data
 
 
 _READ = {"vocabulary": normalise, "id": id_text, "free": as_typed}
-
-
-@lru_cache(maxsize=65536)
-def _parse_vocabulary(col: Column, text: str) -> object:
-    """Vocabulary and id cells repeat across rows (高/中/低, 业务流程…): parsed once each (lists as tuples)."""
-    value = _parse_cell(col, text, text)
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _parse_cell(col: Column, raw: object, text: str) -> object:
@@ -190,9 +208,10 @@ def import_sheet(path: Path, cases_dir: Path, dry_run: bool = False) -> ImportRe
         report.errors.append(RowError(None, "", f"案例库本身有 {len(library.problems)} 处错误，请先运行 qingfeng cases validate 修正"))
         return report
     staged: list[tuple[int, Case]] = []
+    plan = reading_plan(columns)
     for row_no, cells in sheet.rows:
         errors: list[RowError] = []
-        data = row_to_mapping(row_no, cells, columns, errors)
+        data = row_to_mapping(row_no, cells, columns, errors, plan)
         complete(data)
         if data.get("id") and not ID_PATTERN.match(data["id"]):
             errors.append(RowError(row_no, "编号", f"编号“{data['id']}”格式不对：应为大写字母、数字和连字符，如 PG-012"))

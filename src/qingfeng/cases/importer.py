@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..chinese_text import as_typed, id_text, normalise
 from ..spreadsheet import RowError
+from ..spreadsheet.collector import collector_paused
 from ..risk import (FACTOR_LABELS, Assessment, category, grade, parse_level, parse_rating, situation, situation_for_disposal,
                     warning_for)
 from ..risk.grading import RATING_NAMES, parse_bool
@@ -194,6 +195,11 @@ def complete(data: dict) -> None:
 
 
 def import_sheet(path: Path, cases_dir: Path, dry_run: bool = False) -> ImportReport:
+    with collector_paused():
+        return _import(path, cases_dir, dry_run)
+
+
+def _import(path: Path, cases_dir: Path, dry_run: bool) -> ImportReport:
     report = ImportReport(path.name)
     try:
         sheet = read_sheet(path)

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from ..ids import id_key
 from ..spreadsheet import RowError, atomic_path, safe_cell
+from ..spreadsheet.collector import collector_paused
 from .answer_sheet_rows import SheetRow, iter_answer_rows, open_answer_sheet
 from .fast_marking import MarkReport, commit, marking_session
 from .gradebook_writer import MarkedSubmission
@@ -91,6 +92,20 @@ def _undecided_error(undecided: list[SheetRow]) -> RowError:
                                   "或 --prefer online（以在线提交为准）")
 
 
+def _record(project, exam_id: str, marked: Iterator[MarkedSubmission], report: MarkReport, refuse_if_faulty) -> None:
+    # None: the whole sheet was read and nothing is to be recorded (all online, or wrong from its first rows): no backup
+    first = next(marked, None)
+    if first is None:
+        return
+    with marking_session(project, exam_id) as (ctx, cmap, _stale):
+        try:
+            commit(project, ctx, cmap, itertools.chain((first,), marked), report, notebooks=False,
+                   before_commit=refuse_if_faulty, comments=False)
+        except _Refused:
+            report.backup.unlink(missing_ok=True)  # the gradebook is as it was: so is the folder
+            report.backup = None
+
+
 def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) -> tuple[MarkReport, list[RowError]]:
     """Read, check and record the sheet in one transaction; any problem, or a candidate with an online
     submission and no ``prefer``, refuses the whole sheet and leaves gradebook and folder as they were."""
@@ -137,20 +152,11 @@ def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) ->
         if errors or undecided:
             raise _Refused
 
-    marked = accepted()
-    # None: the whole sheet was read and nothing is to be recorded (all online, or wrong from its first rows): no backup
-    first = next(marked, None)
-    if first is not None:
-        with marking_session(project, exam_id) as (ctx, cmap, _stale):
-            try:
-                commit(project, ctx, cmap, itertools.chain((first,), marked), report, notebooks=False,
-                       before_commit=refuse_if_faulty, comments=False)
-            except _Refused:
-                report.backup.unlink(missing_ok=True)  # the gradebook is as it was: so is the folder
-                report.backup = None
-    if errors or undecided:
-        return MarkReport(exam_id), errors + ([_undecided_error(undecided)] if undecided else [])
-    if kept:
-        save_answers(project, exam_id, ((r.student, r.values) for r in kept))  # notebooks: made on request
-    save_choices(project, exam_id, choices)
+    with collector_paused():
+        _record(project, exam_id, accepted(), report, refuse_if_faulty)
+        if errors or undecided:
+            return MarkReport(exam_id), errors + ([_undecided_error(undecided)] if undecided else [])
+        if kept:
+            save_answers(project, exam_id, ((r.student, r.values) for r in kept))  # notebooks: made on request
+        save_choices(project, exam_id, choices)
     return report, []

@@ -120,7 +120,8 @@ def scan_rows(chunks: Iterator[bytes], shared: list[str], dates: frozenset[int],
                 batch.append((last_row, None, piece[start:] + "</row>"))
             else:
                 batch.append((last_row, cells, None))
-        _decode_inline(batch, decoded)
+        if "&" in text or "\r" in text:  # else no inline text of this chunk holds what an XML parser would change
+            _decode_inline(batch, decoded)
         get = decoded.get
         for row_no, cells, xml in batch:
             if cells is None:

@@ -15,6 +15,7 @@ sample paper typed as a transcriber would (some blank cells, mixed width).
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import shutil
@@ -188,7 +189,7 @@ def _measure(name: str, kind: str, file: Path, base: Path, copies: Path, rows: i
     """``repeat`` runs, each on its own copy of ``base`` (kept until the bench ends: deleting 50,000 case
     files just before the next run would slow the file system's inode allocation, not our code).
     Returns the result and the first run's project (the essay table is marked into the sheet's)."""
-    seconds, cpu, peaks, refs, first = [], [], [], [], None
+    seconds, cpu, peaks, refs, bare, first = [], [], [], [], [], None
     for n in range(repeat):
         root = copies / f"{kind}-{n}"
         shutil.copytree(base, root, symlinks=True)
@@ -203,7 +204,27 @@ def _measure(name: str, kind: str, file: Path, base: Path, copies: Path, rows: i
         cpu.append(out["cpu"])
         peaks.append(out["peak_kb"] / 1024)
         first = first or root
-    return Measured(name, rows, seconds, cpu, max(peaks), True, refs), first
+        if kind == "cases":
+            bare.append(file_creation_seconds(root / "risk_case_library" / "cases", copies / f"bare-{n}"))
+    note = ""
+    if bare:
+        i = seconds.index(min(seconds))
+        note = f"；其中文件系统本身：在同一磁盘上直接创建同样多、同样大小的文件用时 {bare[i]:.2f} 秒（各次 {min(bare):.2f}～{max(bare):.2f}）"
+    return Measured(name, rows, seconds, cpu, max(peaks), True, refs, note), first
+
+
+def file_creation_seconds(written: Path, folder: Path) -> float:
+    """The file system's own share of a case import: create as many files, as large as ``written``'s
+    case files, in a new ``folder`` on the same disk (open, write, close; nothing else)."""
+    sizes = [e.stat().st_size for e in os.scandir(written) if e.name.endswith(".yaml")]
+    folder.mkdir()
+    data = b"x" * max(sizes, default=0)
+    t0 = time.perf_counter()
+    for k, size in enumerate(sizes):
+        fd = os.open(folder / f"{k}.yaml", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.write(fd, data[:size])
+        os.close(fd)
+    return time.perf_counter() - t0
 
 
 def run_import_bench(project: Project, n: int = 50_000, seed: int = 2026, progress=None, repeat: int = REPEAT) -> ImportBench:

@@ -187,12 +187,14 @@ def _run_child(kind: str, file: Path, root: Path) -> dict:
 
 def _measure(name: str, kind: str, file: Path, base: Path, copies: Path, rows: int, repeat: int) -> tuple[Measured, Path | None]:
     """``repeat`` runs, each on its own copy of ``base`` (kept until the bench ends: deleting 50,000 case
-    files just before the next run would slow the file system's inode allocation, not our code).
+    files just before the next run would slow the file system's inode allocation, not our code), each
+    after ``sync`` (writing back 50,000 case files takes CPU from whatever runs next on two cores).
     Returns the result and the first run's project (the essay table is marked into the sheet's)."""
     seconds, cpu, peaks, refs, bare, first = [], [], [], [], [], None
     for n in range(repeat):
         root = copies / f"{kind}-{n}"
         shutil.copytree(base, root, symlinks=True)
+        os.sync()  # untimed: the last run's files go to disk now, not as background work during this one
         refs.append(reference_seconds())
         try:
             out = _run_child(kind, file, root)

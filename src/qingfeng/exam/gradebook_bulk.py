@@ -1,8 +1,9 @@
 """New submissions' grade and comment rows, expanded inside SQLite from one JSON document per batch.
 
 Each submitted notebook has a grade row per grade and task cell and a
-comment row per solution and task cell (88 for the sample paper), so 50,000
-paper sheets are 4.4 million rows.  Binding them one by one through the
+comment row per solution and task cell (88 for the sample paper; answer
+sheets write only the 44 grade rows, their empty comment rows come later,
+:mod:`.comment_rows`), so 50,000 paper sheets are 2.2 million rows.  Binding them one by one through the
 driver costs about two microseconds a row before SQLite does any work.
 Here each *new* notebook is one short entry — its id, one code per grade
 cell and one per solution cell — and one ``INSERT … SELECT`` per kind of row

@@ -18,7 +18,9 @@ and the column.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ..chinese_text import as_typed, id_text, normalise
@@ -82,83 +84,72 @@ def _set(d: dict, parts: tuple[str, ...], value: object) -> None:
     d[parts[-1]] = value
 
 
-# free-text fields read by _parse_cell beyond the text as typed; every other free field is its text
-_PARSED_FREE = {"amount_yuan", "annotation.categories", "annotation.prevention_measures", "source.reprint", "annotation.level",
-                "id", "date"}
-
-
 def reading_plan(columns: dict[str, Column]) -> list[tuple]:
-    """Per column, once per sheet: (header, column, reader, kind, field path, required, parsed vocabulary by text)."""
-    plan = []
-    for header, col in columns.items():
-        reading = col.reading
-        kind = "vocabulary" if reading != "free" else "parsed" if (
-            col.field in _PARSED_FREE or col.field.startswith("annotation.factors.")) else "text"
-        plan.append((header, col, _READ[reading], kind, tuple(col.field.split(".")),
-                     col.required and col.field != "annotation.level", {}))
-    return plan
+    """Per column, once per sheet: (header, column, reader, parser or None for the text as typed,
+    whether parsed values are kept by text, field path, required, the values kept)."""
+    return [(header, col, _READ[col.reading], _parser(col), col.reading != "free", tuple(col.field.split(".")),
+             col.required and col.field != "annotation.level", {}) for header, col in columns.items()]
 
 
 def row_to_mapping(row_no: int, cells: dict[str, object], columns: dict[str, Column], errors: list[RowError],
                    plan: list[tuple] | None = None) -> dict:
     data: dict = {"schema_version": 1}
-    for header, col, read, kind, parts, required, parsed in plan or reading_plan(columns):
-        raw = cells.get(header)
-        text = read(raw)
+    for header, col, read, parse, repeats, parts, required, parsed in plan or reading_plan(columns):
+        text = read(cells.get(header))
         if required and not text:
             errors.append(RowError(row_no, col.header, "必填，不能为空"))
             continue
-        if kind == "text":
+        if parse is None:
             value = text
         else:
-            value = parsed.get(text) if kind == "vocabulary" else None
+            value = parsed.get(text) if repeats else None
             if value is None:
                 try:
-                    value = _parse_cell(col, text if kind == "vocabulary" else raw, text)
+                    value = parse(text)
                 except (ValueError, KeyError) as e:
                     errors.append(RowError(row_no, col.header, str(e.args[0])))
                     continue
-                if kind == "vocabulary" and value is not None and len(parsed) < 4096:  # 高/中/低, 业务流程…: once each
+                if repeats and value is not None and len(parsed) < 4096:  # vocabulary (高/中/低, 业务流程…): once each
                     parsed[text] = tuple(value) if isinstance(value, list) else value
             if value.__class__ is tuple:
-                value = list(value)
+                value = list(value)  # each case its own list
         if value is not None:
-            if len(parts) == 1:
-                data[parts[0]] = value
-            else:
-                _set(data, parts, value)
+            _set(data, parts, value)
     return data
 
 
 _READ = {"vocabulary": normalise, "id": id_text, "free": as_typed}
 
 
-def _parse_cell(col: Column, raw: object, text: str) -> object:
-    if col.field == "amount_yuan":
-        if not text:
-            return None
-        cleaned = text.replace(",", "").replace("元", "").replace("万", "")
-        try:
-            number = float(cleaned)
-        except ValueError:
-            raise ValueError(f"“{text}”不是数字（单位：元）") from None
-        number *= 10000 if "万" in text else 1
-        return int(number) if number.is_integer() else number
-    if col.field == "annotation.categories":
-        return [category(p if p.endswith("风险") else p).name for p in _LIST_SPLIT.split(text) if p] if text else []
-    if col.field == "annotation.prevention_measures":
-        return [p.upper() for p in _LIST_SPLIT.split(text) if p]
-    if col.field == "source.reprint":
-        return text in ("是", "转载", "√", "Y", "y", "yes", "1", "true", "True")
+def _amount(text: str) -> int | float | None:
+    if not text:
+        return None
+    cleaned = text.replace(",", "").replace("元", "").replace("万", "")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        raise ValueError(f"“{text}”不是数字（单位：元）") from None
+    number *= 10000 if "万" in text else 1
+    return int(number) if number.is_integer() else number
+
+
+_PARSERS: dict[str, Callable[[str], object]] = {
+    "amount_yuan": _amount,
+    "annotation.categories": lambda text: [category(p if p.endswith("风险") else p).name
+                                           for p in _LIST_SPLIT.split(text) if p] if text else [],
+    "annotation.prevention_measures": lambda text: [p.upper() for p in _LIST_SPLIT.split(text) if p],
+    "source.reprint": lambda text: text in ("是", "转载", "√", "Y", "y", "yes", "1", "true", "True"),
+    "annotation.level": lambda text: parse_level(text).tier if text else "",
+    "id": str.upper,
+    "date": lambda text: text.replace("/", "-").replace(".", "-"),
+}
+
+
+def _parser(col: Column) -> Callable[[str], object] | None:
+    """How a column's text becomes its value (None: the text itself)."""
     if col.field.startswith("annotation.factors."):
-        return _parse_factor(col, text)
-    if col.field == "annotation.level":
-        return parse_level(text).tier if text else ""
-    if col.field == "id":
-        return text.upper()
-    if col.field == "date":
-        return text.replace("/", "-").replace(".", "-")
-    return text
+        return partial(_parse_factor, col)
+    return _PARSERS.get(col.field)
 
 
 def _parse_factor(col: Column, text: str) -> str:

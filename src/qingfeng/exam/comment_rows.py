@@ -22,7 +22,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from .gradebook_db import driver_query
+from .gradebook_db import driver_query, submitted_notebooks
 
 __all__ = ["ensure_comment_rows", "comment_cells"]
 
@@ -41,10 +41,7 @@ def ensure_comment_rows(con, exam_id: str, students: Iterable[str] | None = None
     Runs inside the caller's transaction (``con`` from :func:`.gradebook_db.connect`); returns how
     many rows were added."""
     wanted = None if students is None else set(students)
-    notebooks = {nid for nid, student in driver_query(
-        con, """SELECT sn.id, sa.student_id FROM submitted_notebook sn JOIN submitted_assignment sa ON sa.id = sn.assignment_id
-                JOIN assignment a ON a.id = sa.assignment_id WHERE a.name = ?""", (exam_id,))
-        if wanted is None or student in wanted}
+    notebooks = {nid for nid, student in submitted_notebooks(con, exam_id).items() if wanted is None or student in wanted}
     if not notebooks:
         return 0
     rows = []

@@ -69,7 +69,7 @@ class BulkRows:
     def __init__(self, cmap, prefix: str, comments: bool = True):
         self.prefix, self.comments = prefix, comments
         self.grade_names = list(cmap.grade_cells)
-        self.solution_names = list(cmap.solution_cells)
+        self.solution_names = list(cmap.solution_cells) if comments else []  # their codes only feed comment rows
         g, s, tasks = len(cmap.grade_cells), len(cmap.solution_cells), list(cmap.task_cells.values())
         # each cell's place k in the order of row ids (see _BATCH): grade cells, task grades, solution comments, task comments
         self.grade_cells = list(enumerate(cmap.grade_cells.values()))

@@ -28,7 +28,7 @@ from urllib.parse import quote
 from ..project import Project, ProjectNotFound, find_project
 
 __all__ = ["GradebookLocation", "GradebookConfigError", "locate", "gradebook_url", "as_location", "connect", "driver_query",
-           "backup", "backups", "prune_backups", "nbgrader_sees",
+           "submitted_notebooks", "backup", "backups", "prune_backups", "nbgrader_sees",
            "dispose_engines"]
 
 
@@ -158,6 +158,13 @@ def driver_query(con, sql: str, params: tuple | list = ()):
     elif "%%" in sql:
         sql = sql.replace("%%", "%")
     return con.exec_driver_sql(sql, params)
+
+
+def submitted_notebooks(con, exam_id: str) -> dict[str, str]:
+    """submitted notebook id -> student, for one assignment (``con`` from :func:`connect`)."""
+    return dict(driver_query(con, """SELECT sn.id, sa.student_id FROM submitted_notebook sn JOIN submitted_assignment sa
+                               ON sa.id = sn.assignment_id JOIN assignment a ON a.id = sa.assignment_id WHERE a.name = ?""",
+                             (exam_id,)).fetchall())
 
 
 _PAGE_SIZE = 16384  # SQLite's default is 4096: larger pages make the millions of grade rows ~15% cheaper to insert

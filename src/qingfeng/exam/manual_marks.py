@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..project import Project
 from ..spreadsheet import RowError, SheetError, read_table, score_cell
-from .gradebook_db import connect, driver_query, locate
+from .gradebook_db import connect, driver_query, locate, submitted_notebooks
 from .gradebook_writer import backup
 from .keys import item_labels, read_key
 from .sitting import exam_variants
@@ -73,13 +73,6 @@ def _exam_cells(con, exam_id: str, table: str) -> list[tuple]:
               (exam_id,)).fetchall()
 
 
-def _students(con, exam_id: str) -> dict[str, str]:
-    """submitted notebook id -> student, for one assignment."""
-    return dict(driver_query(con, """SELECT sn.id, sa.student_id FROM submitted_notebook sn JOIN submitted_assignment sa
-                               ON sa.id = sn.assignment_id JOIN assignment a ON a.id = sa.assignment_id WHERE a.name = ?""",
-                       (exam_id,)).fetchall())
-
-
 # Rows are fetched one cell at a time through the (cell_id, notebook_id) unique index: one join over the
 # whole grade table scanned all of it (4.4 million rows after 50,000 answer sheets) and took ~1 GB.
 def _grade_rows(con, exam_id: str, students: dict[str, str]):
@@ -126,7 +119,7 @@ def check_marks(project: Project, exam_id: str, marks: list[Mark]):
             key = read_key(project.exams_dir, vid)
             hand = {k.entry.item_id for k in key.items if k.entry.type in ("简答", "论述")}
             by_label = {lab: iid for iid, lab in item_labels(key).items()}
-            students = _students(con, vid)
+            students = submitted_notebooks(con, vid)
             papers.append((vid, hand, by_label, _grade_rows(con, vid, students), _comment_ids(con, vid, students)))
     finally:
         con.close()
@@ -192,5 +185,5 @@ def _made_comment_ids(con, pending: list[tuple[str, str]]) -> dict[str, dict[str
     for vid in {vid for vid, _ in pending}:
         wanted = {student for v, student in pending if v == vid}
         ensure_comment_rows(con, vid, wanted)
-        out[vid] = _comment_ids(con, vid, {nid: s for nid, s in _students(con, vid).items() if s in wanted})
+        out[vid] = _comment_ids(con, vid, {nid: s for nid, s in submitted_notebooks(con, vid).items() if s in wanted})
     return out

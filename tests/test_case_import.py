@@ -207,7 +207,7 @@ def test_a_failure_while_writing_restores_the_library(cases_dir, tmp_path, monke
 
     def flaky_replace(src, dst):
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == 1:  # the update's swap, after the new case's file was created
             raise OSError("磁盘已满（模拟）")
         return real_replace(src, dst)
 

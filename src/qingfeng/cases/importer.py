@@ -12,6 +12,9 @@ The pipeline is a row of small named steps:
 6. ``reconcile``        — new, update or unchanged; duplicates against the library and within the sheet
 7. ``commit``           — write every file or none (:mod:`.transaction`)
 
+Steps 3–5 run per row (:func:`check_row`); a long sheet shares them, and the
+writing of step 7, between processes (:mod:`.row_workers`).
+
 Any error in any row means nothing is written; every error names the row
 and the column.
 """
@@ -24,7 +27,7 @@ from functools import partial
 from pathlib import Path
 
 from ..chinese_text import as_typed, id_text, normalise
-from ..spreadsheet import RowError
+from ..spreadsheet import RowError, header_positions, named_cells
 from ..spreadsheet.collector import collector_paused
 from ..risk import (FACTOR_LABELS, Assessment, category, grade, parse_level, parse_rating, situation, situation_for_disposal,
                     warning_for)
@@ -32,8 +35,9 @@ from ..risk.grading import RATING_NAMES, parse_bool
 from .columns import COLUMN_BY_HEADER, COLUMNS, Column, header_for
 from .library import LoadedLibrary, dump_case, load_library
 from .model import Case, case_from_dict
+from .row_workers import RowWorkers
 from .sheets import SheetError, read_sheet
-from .transaction import write_cases_atomically
+from .transaction import ImportInProgress, recover_interrupted, write_cases_atomically
 from .validation import ID_PATTERN, validate_case
 
 __all__ = ["RowError", "ImportReport", "import_sheet"]
@@ -193,44 +197,61 @@ def import_sheet(path: Path, cases_dir: Path, dry_run: bool = False) -> ImportRe
 def _import(path: Path, cases_dir: Path, dry_run: bool) -> ImportReport:
     report = ImportReport(path.name)
     try:
-        sheet = read_sheet(path)
+        sheet = read_sheet(path, positional=True)  # cells read by check_row, in the workers when shared out
     except SheetError as e:
         report.errors.append(RowError(None, "", str(e)))
         return report
     columns = map_headers(sheet.headers, report)
     if report.errors:
         return report
+    if not dry_run:
+        try:
+            undone = recover_interrupted(cases_dir)
+        except ImportInProgress as e:
+            report.errors.append(RowError(None, "", str(e)))
+            return report
+        if undone:
+            report.notes.append(f"{report.file}：上次导入被中断，已撤销它写入的 {undone} 个文件")
     library = load_library(cases_dir)
     if library.problems:
         report.errors.append(RowError(None, "", f"案例库本身有 {len(library.problems)} 处错误，请先运行 qingfeng cases validate 修正"))
         return report
     staged: list[tuple[int, Case]] = []
-    plan = reading_plan(columns)
-    for row_no, cells in sheet.rows:
-        errors: list[RowError] = []
-        data = row_to_mapping(row_no, cells, columns, errors, plan)
-        complete(data)
-        if data.get("id") and not ID_PATTERN.match(data["id"]):
-            errors.append(RowError(row_no, "编号", f"编号“{data['id']}”格式不对：应为大写字母、数字和连字符，如 PG-012"))
-        if not errors:
-            case = case_from_dict(data)
-            case.id = case.id or "QF-PENDING"
-            for p in validate_case(case, path.name):
-                if p.field == "id" and case.id == "QF-PENDING":
-                    continue
-                errors.append(RowError(row_no, header_for(p.field), p.message))
-            if not errors:
+    check = partial(check_row, named=header_positions(sheet.headers), columns=columns, plan=reading_plan(columns),
+                    file_name=path.name)
+    with RowWorkers(check) as workers:
+        for row_no, case, errors in workers.check(sheet.rows):
+            report.errors.extend(errors)
+            if case is not None:
                 staged.append((row_no, case))
-        report.errors.extend(errors)
-    report.errors += sheet.problems  # merged and formula cells, known once every row is read
-    reconcile(staged, library, report)
-    if report.errors or dry_run:
-        return report
-    wanted = {*report.added, *report.updated}  # a set: 50,000 ids looked up in a list took minutes
-    changed = [c for _, c in staged if c.id in wanted]
-    write_cases_atomically(cases_dir, changed)
+        report.errors += sheet.problems  # merged and formula cells, known once every row is read
+        reconcile(staged, library, report)
+        if report.errors or dry_run:
+            return report
+        wanted = {*report.added, *report.updated}  # a set: 50,000 ids looked up in a list took minutes
+        write_cases_atomically(cases_dir, [c for _, c in staged if c.id in wanted], stage=workers.stage)
     report.written = True
     return report
+
+
+def check_row(row_no: int, values: list, *, named: list[tuple[int, str]], columns: dict[str, Column], plan: list[tuple],
+              file_name: str) -> tuple[Case | None, list[RowError]]:
+    """Steps 3–5 for one row (``values`` as stored, ``named`` the sheet's header positions): its case
+    (id ``QF-PENDING`` until reconciled) if it has no errors."""
+    errors: list[RowError] = []
+    data = row_to_mapping(row_no, named_cells(named, values), columns, errors, plan)
+    complete(data)
+    if data.get("id") and not ID_PATTERN.match(data["id"]):
+        errors.append(RowError(row_no, "编号", f"编号“{data['id']}”格式不对：应为大写字母、数字和连字符，如 PG-012"))
+    if errors:
+        return None, errors
+    case = case_from_dict(data)
+    case.id = case.id or "QF-PENDING"
+    for p in validate_case(case, file_name):
+        if p.field == "id" and case.id == "QF-PENDING":
+            continue
+        errors.append(RowError(row_no, header_for(p.field), p.message))
+    return (None if errors else case), errors
 
 
 def reconcile(staged: list[tuple[int, Case]], library: LoadedLibrary, report: ImportReport) -> None:

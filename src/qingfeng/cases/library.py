@@ -16,7 +16,7 @@ from .case_yaml import emit_case
 from .model import Case, case_from_dict
 from .validation import Problem, check_duplicates, validate_case, validate_mapping
 
-__all__ = ["LoadedLibrary", "load_library", "dump_case", "case_path"]
+__all__ = ["LoadedLibrary", "load_library", "dump_case", "case_text", "case_path", "case_file_name"]
 
 
 @dataclass
@@ -36,8 +36,12 @@ class LoadedLibrary:
         raise KeyError(f"案例库中没有编号为 {case_id} 的案例")
 
 
+def case_file_name(case_id: str) -> str:
+    return f"{case_id}.yaml"
+
+
 def case_path(cases_dir: Path, case_id: str) -> Path:
-    return cases_dir / f"{case_id}.yaml"
+    return cases_dir / case_file_name(case_id)
 
 
 def load_library(cases_dir: Path) -> LoadedLibrary:
@@ -46,6 +50,13 @@ def load_library(cases_dir: Path) -> LoadedLibrary:
     if not cases_dir.is_dir():
         lib.problems.append(Problem(str(cases_dir), "(文件夹)", "案例库文件夹不存在"))
         return lib
+    from .transaction import JOURNAL, interrupted_import  # transaction writes through this module
+
+    killed = interrupted_import(cases_dir)
+    if killed is not None:
+        left = sum((cases_dir / name).is_file() for name in killed["new"])
+        lib.problems.append(Problem(JOURNAL, "(整个文件)", f"上次导入被中断，它写入的 {left} 个新案例文件还在库中；"
+                                    "再次运行 qingfeng cases import（不加 --dry-run）会先撤销它们，再导入"))
     pairs: list[tuple[str, Case]] = []
     for path in sorted(cases_dir.glob("*.yaml")):
         name = path.name
@@ -102,7 +113,11 @@ def dump_case(case: Case) -> str:
     declines any value it cannot prove it writes as PyYAML does; then libyaml's C emitter where it
     agrees with PyYAML; then PyYAML itself.
     """
-    data = case.to_dict()
+    return case_text(case.to_dict())
+
+
+def case_text(data: dict) -> str:
+    """:func:`dump_case` from the case's mapping (what import workers are sent)."""
     text = emit_case(data)
     if text is not None:
         return text

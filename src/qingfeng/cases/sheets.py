@@ -22,9 +22,9 @@ SHEET_NAME = "案例"
 HELP_SHEET_NAME = "填写说明"
 
 
-def read_sheet(path: Path) -> SheetRows:
-    """The case sheet of a workbook (or the first sheet, or a CSV)."""
-    return read_table(path, SHEET_NAME)
+def read_sheet(path: Path, positional: bool = False) -> SheetRows:
+    """The case sheet of a workbook (or the first sheet, or a CSV); ``positional``: see :class:`SheetRows`."""
+    return read_table(path, SHEET_NAME, positional)
 
 
 def write_sheet(path: Path, rows: list[dict[str, object]]) -> None:

@@ -12,12 +12,17 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..ids import check_person_id, child_path
 from ..project import Project
 from .protected_files import protect
 from .sanitise import sanitise_cell
 from .submission_structure import as_source_says
+
+if TYPE_CHECKING:  # annotations only: fast_marking imports this module
+    from .fast_marking import Context
+    from .scoring import ItemScore
 
 __all__ = ["fragments", "stage_autograded", "publish"]
 

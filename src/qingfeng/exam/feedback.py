@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 from nbformat import from_dict
-from nbformat.v4 import new_markdown_cell, new_output
+from nbformat.v4 import new_markdown_cell
 from traitlets import Bool
 
 from nbgrader.preprocessors import NbGraderPreprocessor

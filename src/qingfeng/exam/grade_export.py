@@ -25,7 +25,7 @@ def load_variant_tables(project: Project, exam_id: str, with_responses: bool = F
 
 
 def _rows(df):
-    return (headers := list(df.columns)), [list(r) for r in df.itertuples(index=False, name=None)]
+    return list(df.columns), [list(r) for r in df.itertuples(index=False, name=None)]
 
 
 def export_grades(project: Project, exam_id: str, path: Path) -> int:

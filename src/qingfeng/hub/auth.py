@@ -14,7 +14,7 @@ import pwd
 
 from jupyterhub.auth import PAMAuthenticator
 
-from .layout import ROLES, Layout, layout as _layout
+from .layout import Layout, layout as _layout
 
 __all__ = ["QingfengPAMAuthenticator", "role_of", "pre_spawn_hook", "linux_groups", "sync_courses_as", "COURSE_FOLDER"]
 

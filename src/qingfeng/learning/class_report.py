@@ -6,7 +6,6 @@ learner's file.
 """
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import tempfile
 from pathlib import Path

@@ -9,8 +9,8 @@
   :func:`safe_cell` on each value it writes itself).
 """
 from .formulas import restore_cell, safe_cell, safe_frame
-from .reading import RowError, SheetError, SheetRows, cell_value, read_table, score_cell
+from .reading import RowError, SheetError, SheetRows, cell_value, header_positions, named_cells, read_table, score_cell
 from .writing import atomic_path, write_csv, write_frames, write_xlsx
 
-__all__ = ["RowError", "SheetError", "SheetRows", "read_table", "cell_value", "score_cell", "safe_cell", "restore_cell", "safe_frame",
+__all__ = ["RowError", "SheetError", "SheetRows", "read_table", "cell_value", "named_cells", "header_positions", "score_cell", "safe_cell", "restore_cell", "safe_frame",
            "write_csv", "write_xlsx", "write_frames", "atomic_path"]

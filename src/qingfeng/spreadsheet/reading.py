@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from .formulas import restore_cell
 from .xlsx_stream import open_sheet
 
-__all__ = ["SheetError", "SheetRows", "RowError", "read_table", "cell_value", "score_cell"]
+__all__ = ["SheetError", "SheetRows", "RowError", "read_table", "cell_value", "named_cells", "header_positions", "score_cell"]
 
 
 class SheetError(ValueError):
@@ -84,6 +84,17 @@ def cell_value(v: object) -> object:
     return v
 
 
+def header_positions(headers: list[str]) -> list[tuple[int, str]]:
+    """(index, header) of the columns that have a header."""
+    return [(i, h) for i, h in enumerate(headers) if h]
+
+
+def named_cells(named: list[tuple[int, str]], values: list) -> dict[str, object]:
+    """A positional row (``read_table(..., positional=True)``) as header -> :func:`cell_value`."""
+    width = len(values)
+    return {h: cell_value(values[i]) for i, h in named if i < width}
+
+
 def _blank(values) -> bool:
     return values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
@@ -101,15 +112,10 @@ def _read_xlsx(path: Path, sheet_name: str | None, positional: bool) -> SheetRow
     problems: list[RowError] = []
 
     def rows() -> Iterator[tuple[int, dict[str, object]]]:
-        named = [(i, h) for i, h in enumerate(headers) if h]
+        named = header_positions(headers)
         for n, values in sheet.rows:
-            if _blank(values):
-                continue
-            if positional:
-                yield n, values
-                continue
-            width = len(values)
-            yield n, {h: cell_value(values[i]) for i, h in named if i < width}
+            if not _blank(values):
+                yield n, values if positional else named_cells(named, values)
         # known once the whole sheet is read: formulas as they were met, merged ranges at the end of the XML
         problems.extend(_formula_error(r, c, f, headers) for r, c, f in sheet.formulas)
         problems.extend(_merged_error(ref, headers) for ref in sheet.merged)
@@ -161,12 +167,11 @@ def _read_csv(path: Path, positional: bool) -> SheetRows:
 
     def rows() -> Iterator[tuple[int, dict[str, object]]]:
         try:
-            named = [(i, h) for i, h in enumerate(headers) if h]
+            named = header_positions(headers)
             # numbered by record, as Excel shows them: a quoted multi-line cell is still one row
             for n, values in enumerate(reader, start=2):
-                if _blank(values):
-                    continue
-                yield n, values if positional else {h: restore_cell(values[i]) for i, h in named if i < len(values)}
+                if not _blank(values):
+                    yield n, values if positional else named_cells(named, values)  # text: restore_cell
         finally:
             fh.close()
 

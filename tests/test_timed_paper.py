@@ -1,7 +1,7 @@
 """A timed paper in a real browser (chromium + JupyterLab 4): countdown, warning, submission at zero, read-only after.
 
-The sitting opened a moment ago and lasts 2 minutes, so the countdown reaches zero
-during the test by the server's real clock.  The candidate answers one item, sees
+The sitting opened 20 s before the test and closes 100 s after it began (2 minutes long,
+capped by closing), so the countdown reaches zero during the test by the server's real clock.  The candidate answers one item, sees
 剩余时间 mm:ss and the 1-minute warning, and at zero the paper is saved and submitted
 by itself through nbgrader; it is then read-only, and stays so when reopened.  The
 examiner collects it and marks it on time (within the grace).
@@ -22,6 +22,7 @@ from qingfeng.exam import course
 from qingfeng.exam.fast_marking import mark_exam
 from qingfeng.exam.schedule import SHANGHAI
 from qingfeng.exam.sitting_record import RECORD_FILE
+from qingfeng.exam.timed_sitting import declare_schedule
 from qingfeng.project import find_project
 
 from .browser import browser, jupyterlab
@@ -32,14 +33,11 @@ EXAM = "yumin-sample"
 SHOTS = Path("/tmp/qingfeng-screenshots")
 
 
-def _candidate(tmp_path, opens: dt.datetime, duration: int):
+def _candidate(tmp_path, schedule):
     root = copy_project(tmp_path / "proj")
     project = find_project(root)
     course.build_exam(project, EXAM, EXAM)
-    r = CliRunner().invoke(cli, ["--root", str(root), "exam", "schedule", EXAM, "--opens", opens.strftime("%Y-%m-%d %H:%M"),
-                                 "--duration", str(duration), "--closes", (opens + dt.timedelta(hours=3)).strftime("%Y-%m-%d %H:%M"),
-                                 "--late", "refuse", "--force"])
-    assert r.exit_code == 0 and f"限时 {duration} 分钟" in r.output, r.output
+    schedule(root, project)
     course.generate(project, EXAM)
     course.release(project, EXAM)
     home, exchange = fetched_home(tmp_path, project, EXAM)
@@ -50,14 +48,29 @@ def _candidate(tmp_path, opens: dt.datetime, duration: int):
 
 @pytest.fixture
 def timed_candidate(tmp_path):
-    """Opened a moment ago (the minute now began), 2 minutes long."""
-    return _candidate(tmp_path, dt.datetime.now(SHANGHAI), 2)
+    """Opened 20 s ago, 2 minutes long, closing 100 s from now: closing caps every deadline, so the
+    countdown reaches zero well within the test (set to the second: the library, not the CLI's minutes;
+    building, releasing and fetching the paper and starting JupyterLab take part of those 100 s)."""
+    def schedule(_root, project):
+        now = dt.datetime.now(SHANGHAI).replace(microsecond=0)
+        windows = declare_schedule(project, EXAM, now - dt.timedelta(seconds=20), now + dt.timedelta(seconds=100), 2,
+                                   late="refuse", force=True)
+        assert windows[0].deadline(now) == now + dt.timedelta(seconds=100)
+
+    return _candidate(tmp_path, schedule)
 
 
 @pytest.fixture
 def early_candidate(tmp_path):
-    """Opens tomorrow."""
-    return _candidate(tmp_path, dt.datetime.now(SHANGHAI) + dt.timedelta(days=1), 90)
+    """Opens tomorrow, scheduled as an examiner does it (qingfeng exam schedule)."""
+    def schedule(root, _project):
+        opens = dt.datetime.now(SHANGHAI) + dt.timedelta(days=1)
+        r = CliRunner().invoke(cli, ["--root", str(root), "exam", "schedule", EXAM, "--opens", opens.strftime("%Y-%m-%d %H:%M"),
+                                     "--duration", "90", "--closes", (opens + dt.timedelta(hours=3)).strftime("%Y-%m-%d %H:%M"),
+                                     "--late", "refuse", "--force"])
+        assert r.exit_code == 0 and "限时 90 分钟" in r.output, r.output
+
+    return _candidate(tmp_path, schedule)
 
 
 def _seconds(text: str) -> int:
@@ -77,7 +90,7 @@ def test_countdown_submits_at_zero_and_locks_the_paper(timed_candidate, tmp_path
         timer = page.locator(".qf-bar .qf-slot[data-slot=timer]")
         timer.locator("text=剩余时间").wait_for(timeout=90_000)
         left = _seconds(timer.inner_text())
-        assert 30 < left <= 120
+        assert 20 < left <= 100
         record = json.loads((home / EXAM / RECORD_FILE).read_text(encoding="utf-8"))
         assert record["exam_id"] == EXAM and record["started"]  # recorded by the server on opening
         form = page.locator(".qf-form[data-item='YM-XZ-01']")

@@ -33,6 +33,7 @@ from ..exam.answer_sheets import sheet_columns
 from ..exam.keys import item_labels, read_key
 from ..project import Project, copy_project, find_project
 from ..spreadsheet import write_xlsx
+from .process_usage import TreeMemory
 
 __all__ = ["ImportBench", "run_import_bench", "TARGET_SECONDS", "TARGET_MB"]
 
@@ -75,7 +76,7 @@ class ImportBench:
 
     def lines(self) -> list[str]:
         return ["导入基准（模拟数据；每项在独立子进程中、各用一份新的项目副本运行 "
-                f"{REPEAT} 次，取最好一次的用时，峰值内存取各次最大（有工作进程时加上每核一个最大工作进程的峰值）；参考负载是每次运行前计时的固定纯 Python 循环，"
+                f"{REPEAT} 次，取最好一次的用时，峰值内存取各次最大（含工作进程：每 0.05 秒采样各进程 PSS 之和，不低于主进程自身峰值）；参考负载是每次运行前计时的固定纯 Python 循环，"
                 f"它变慢说明这台机器此刻变慢）"] + [r.line() for r in self.results]
 
 
@@ -147,7 +148,18 @@ def _child(kind: str, file: str, root: str) -> dict:
     from ..project import find_project as _find
 
     project = _find(Path(root))
-    t0 = time.perf_counter()
+    with TreeMemory() as tree:
+        t0 = time.perf_counter()
+        ok, note = _import(kind, file, project)
+        seconds = time.perf_counter() - t0
+    use, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    # worker processes (a long case sheet's, :mod:`qingfeng.cases.row_workers`) count too: their CPU time, and
+    # their memory (sampled PSS of this process and its workers together; never less than this process's own peak)
+    return {"seconds": seconds, "cpu": use.ru_utime + use.ru_stime + kids.ru_utime + kids.ru_stime,
+            "peak_kb": max(use.ru_maxrss, tree.peak_kb), "ok": ok, "note": note}
+
+
+def _import(kind: str, file: str, project: Project) -> tuple[bool, str]:
     if kind in ("cases", "cases-dry"):
         from ..cases.importer import import_sheet
 
@@ -169,13 +181,7 @@ def _child(kind: str, file: str, root: str) -> dict:
 
         report, errors = mark_sheets(project, EXAM, Path(file))
         ok, note = not errors, f"记入 {len(report.marked)}" + ("" if not errors else f"；错误：{errors[0]}")
-    seconds = time.perf_counter() - t0
-    use, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    # worker processes (a long case sheet's, :mod:`qingfeng.cases.row_workers`) count too: their CPU time, and
-    # for memory the largest worker's peak once per core (at most that many run at once), added to ours
-    workers = min(2, os.cpu_count() or 1) if kids.ru_maxrss else 0
-    return {"seconds": seconds, "cpu": use.ru_utime + use.ru_stime + kids.ru_utime + kids.ru_stime,
-            "peak_kb": use.ru_maxrss + workers * kids.ru_maxrss, "ok": ok, "note": note}
+    return ok, note
 
 
 REPEAT = 3

@@ -1,13 +1,15 @@
 """What a set of processes has cost so far, read from /proc: CPU seconds and resident memory.
 
-Used by the Hub load benchmark to say what one user server, the Hub and its proxy cost per candidate.
+Used by the Hub load benchmark to say what one user server, the Hub and its proxy cost per candidate,
+and by the import benchmark for the memory of an import and its worker processes together.
 """
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
-__all__ = ["stat_cpu", "cpu_seconds", "pid_cpu", "rss_mib"]
+__all__ = ["stat_cpu", "cpu_seconds", "pid_cpu", "rss_mib", "TreeMemory"]
 
 
 def stat_cpu(stat: Path, children: bool = True) -> float:
@@ -49,3 +51,52 @@ def rss_mib(uid: int) -> float:
         if int(fields.get("Uid", "-1 ").split()[0]) == uid and "VmRSS" in fields:
             total += int(fields["VmRSS"].split()[0])
     return total / 1024
+
+
+class TreeMemory:
+    """``with TreeMemory() as m``: the largest memory this process and its children held together at
+    once, sampled every ``interval`` seconds, in KiB (:attr:`peak_kb`).
+
+    Counted as PSS (``/proc/<pid>/smaps_rollup``): a page that forked workers share with this process
+    is counted once, split between them, not once per process as their RSS would.
+    """
+
+    def __init__(self, interval: float = 0.05):
+        self.interval, self.peak_kb = interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="qingfeng-memory-sampler", daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        me = os.getpid()
+        while True:
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in (me, *_children(me))))
+            if self._stop.wait(self.interval):
+                return
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0

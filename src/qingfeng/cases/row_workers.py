@@ -19,14 +19,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from ..exam.staging import die_with_parent
 from ..spreadsheet import RowError
-from .library import case_file_name, case_text
 from .model import Case, case_from_dict
-from .transaction import create_file, stage_files
+from .transaction import stage_files, write_case_files
 
 __all__ = ["RowWorkers", "POOL_FROM"]
 
@@ -59,11 +58,10 @@ class RowWorkers:
         """Every row's case (None if it has errors) and errors, in row order."""
         check, rows = self._check, iter(rows)
         head = list(islice(rows, POOL_FROM))
-        for row_no, values in head:
+        pooled = len(head) == POOL_FROM and self._processes >= 2
+        for row_no, values in head if pooled else chain(head, rows):
             yield (row_no, *check(row_no, values))
-        if len(head) < POOL_FROM or self._processes < 2:
-            for row_no, values in rows:
-                yield (row_no, *check(row_no, values))
+        if not pooled:
             return
         del head
         # the pool's feeder thread reads the file while the workers check; the iterator ends only
@@ -108,7 +106,4 @@ def _check_chunk(chunk: list[tuple[int, list]]) -> list[tuple[int, dict | None, 
 
 
 def _stage_chunk(job: tuple[str, list[dict]]) -> int:
-    folder, mappings = job
-    for data in mappings:
-        create_file(os.path.join(folder, case_file_name(data["id"])), case_text(data).encode("utf-8"))
-    return len(mappings)
+    return write_case_files(*job)

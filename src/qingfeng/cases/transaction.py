@@ -18,13 +18,13 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .library import case_file_name, case_text
 from .model import Case
 
-__all__ = ["write_cases_atomically", "stage_files", "create_file", "recover_interrupted", "interrupted_import",
+__all__ = ["write_cases_atomically", "stage_files", "write_case_files", "create_file", "recover_interrupted", "interrupted_import",
            "ImportInProgress", "JOURNAL"]
 
 JOURNAL = ".import-journal"
@@ -46,7 +46,7 @@ def write_cases_atomically(cases_dir: Path, cases: list[Case],
     new = [c for c in cases if case_file_name(c.id) not in present]
     updates = [c for c in cases if case_file_name(c.id) in present]
     staging = Path(tempfile.mkdtemp(prefix=".import-", dir=cases_dir)) if updates else None
-    folder, staged = str(cases_dir), str(staging)  # plain strings: 50,000 pathlib joins cost a second
+    folder = str(cases_dir)  # plain strings: 50,000 pathlib joins cost a second
     swapped: list[tuple[str, str]] = []  # (target, backup)
     with _journal(cases_dir, [case_file_name(c.id) for c in new], staging.name if staging else "") as journal:
         try:
@@ -55,26 +55,31 @@ def write_cases_atomically(cases_dir: Path, cases: list[Case],
                 stage_files(staging, updates)
             for case in updates:
                 name = case_file_name(case.id)
-                target, backup = os.path.join(folder, name), os.path.join(staged, name + ".bak")
+                target, backup = os.path.join(folder, name), os.path.join(staging, name + ".bak")
                 shutil.copy2(target, backup)
-                os.replace(os.path.join(staged, name), target)
+                os.replace(os.path.join(staging, name), target)
                 swapped.append((target, backup))
         except BaseException:
             for target, backup in reversed(swapped):
                 os.replace(backup, target)
             _remove(folder, journal["new"])
+            raise
+        finally:
             if staging:
                 shutil.rmtree(staging, ignore_errors=True)
-            raise
-    if staging:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def stage_files(folder: Path, cases: list[Case]) -> None:
     """Every case's file in ``folder``, created (never overwriting)."""
-    where = str(folder)
-    for case in cases:
-        create_file(os.path.join(where, case_file_name(case.id)), case_text(case.to_dict()).encode("utf-8"))
+    write_case_files(str(folder), (case.to_dict() for case in cases))
+
+
+def write_case_files(folder: str, mappings: Iterable[dict]) -> int:
+    """Create each case mapping's file in ``folder`` (what a worker is sent); returns how many."""
+    n = 0
+    for n, data in enumerate(mappings, start=1):
+        create_file(os.path.join(folder, case_file_name(data["id"])), case_text(data).encode("utf-8"))
+    return n
 
 
 def create_file(path: str, data: bytes) -> None:
@@ -102,12 +107,9 @@ def _journal(cases_dir: Path, new: list[str], staging: str):
         os.write(fd, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
         os.fsync(fd)  # on disk before the first case file is
         yield entry
-        os.unlink(path)
-    except BaseException:
+    finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
-        raise
-    finally:
         os.close(fd)
 
 

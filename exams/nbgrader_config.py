@@ -40,7 +40,7 @@ c.GenerateFeedback.preprocessors = [
 from nbgrader.converters import Autograde  # noqa: E402
 
 c.Autograde.autograde_preprocessors = Autograde.class_traits()["autograde_preprocessors"].default() + [
-    "qingfeng.exam.sanitise.SanitiseCandidateCells"]
+    "qingfeng.exam.sanitise_preprocessor.SanitiseCandidateCells"]
 
 # Feedback in Chinese (题号, 得分/满分, 评语), items named as on the paper, never by internal ids.
 # Set on generate_feedback's own exporter class only: formgrader's HTMLExporter keeps its 'formgrade'

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -10,6 +11,7 @@ import pytest
 from qingfeng.exam import course
 from qingfeng.exam.answer_sheets import mark_sheets, sheet_columns, write_sheet_template
 from qingfeng.exam.keys import read_key
+from qingfeng.exam.kept_answers import iter_answers
 from qingfeng.exam.paper_notebooks import make_notebooks
 from qingfeng.exam.roster import import_roster
 from qingfeng.project import find_project
@@ -109,6 +111,9 @@ def test_statistics_read_paper_answers_with_or_without_their_notebooks(course_di
 
     rows = [{"编号": "p01", **PERFECT}, {"编号": "p02", "选择2": "b"}]
     assert mark_sheets(course_dir, EXAM, sheet(tmp_path / "s2.xlsx", rows, headers(course_dir)))[1] == []
+    kept = list(iter_answers(course_dir, EXAM))  # this sheet's p01 and p02 replace the first sheet's; its p03 stays
+    assert sorted(s for s, _ in kept) == ["p01", "p02", "p03"] and dict(kept)["p02"]["YM-XZ-02"] == "b"
+    assert "YM-XZ-01" not in dict(kept)["p02"] and "思想道德" in dict(kept)["p03"]["YM-TK-08"]
     shutil.rmtree(course_dir.exams_dir / "autograded", ignore_errors=True)
     without = load_gradebook(course_dir, EXAM).responses
     make_notebooks(course_dir, EXAM)
@@ -170,6 +175,29 @@ def test_unreadable_files(course_dir, tmp_path, content, suffix, message):
     path.write_bytes(content)
     _, errors = mark_sheets(course_dir, EXAM, path)
     assert any(message in str(e) for e in errors)
+
+
+@pytest.mark.parametrize("in_child", [False, True])
+def test_a_sheet_damaged_part_way_records_nothing_and_leaves_no_backup(course_dir, tmp_path, monkeypatch, in_child):
+    from qingfeng.spreadsheet import forked_rows
+
+    if in_child:  # as a 50,000-row sheet is read
+        monkeypatch.setattr(forked_rows, "FORK_FROM_BYTES", 0)
+    whole = sheet(tmp_path / "whole.xlsx", [dict(PERFECT, 编号=p) for p in ("p01", "p02", "p03")], headers(course_dir))
+    cut = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(whole) as src, zipfile.ZipFile(cut, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: data.index(b"</row>", data.index(b'<row r="3"')) + 6]  # rows 1-3 whole, then the file ends
+            dst.writestr(item, data)
+    from qingfeng.exam.gradebook_db import backups, locate
+
+    before, kept = db_hash(course_dir), backups(locate(course_dir))
+    report, errors = mark_sheets(course_dir, EXAM, cut)
+    assert [str(e) for e in errors] == ["cut.xlsx：文件已损坏，读到第 3 行之后无法继续（ValueError）。请在 Excel 或 WPS 中打开、另存为 .xlsx 后再试"]
+    assert report.marked == [] and db_hash(course_dir) == before
+    assert backups(locate(course_dir)) == kept
 
 
 def test_paper_candidates_comment_rows_are_made_with_their_notebook_or_a_markers_comment(tmp_path, gradebook_backend):

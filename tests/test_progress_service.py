@@ -25,6 +25,7 @@ from qingfeng.learning.progress import ProgressStore
 from qingfeng.learning.progress_service import SERVICE_NAME, TRAINERS_GROUP
 
 from .browser import free_port
+from .process_tree import stop_tree
 
 pytestmark = pytest.mark.slow
 ADMIN = "test-admin-token-0123456789abcdef"
@@ -118,11 +119,7 @@ def hub(pg_server, tmp_path_factory):
             tokens[name] = model["token"]
         yield service, tokens
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_tree(proc)
 
 
 def row(rid, item, score=1.0, **extra):

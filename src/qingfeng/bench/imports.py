@@ -6,7 +6,7 @@ sheet just recorded).  ``qingfeng hub accounts`` creates Linux users and is
 not measured here.
 
 Each import runs in a fresh child process (``python -m qingfeng.bench.imports
-KIND FILE PROJECT``) so its peak memory (``ru_maxrss``) is its own; the
+KIND FILE PROJECT``) so its peak memory (``VmHWM``) is its own; the
 parent prints time and peak memory for each next to the target (≤ 10 s and
 ≤ 500 MB).  The files are generated (模拟数据): cases with distinct sources,
 candidates with simulated names and units, and an answer sheet for the
@@ -33,7 +33,7 @@ from ..exam.answer_sheets import sheet_columns
 from ..exam.keys import item_labels, read_key
 from ..project import Project, copy_project, find_project
 from ..spreadsheet import write_xlsx
-from .process_usage import TreeMemory
+from .process_usage import TreeMemory, own_peak_kb
 
 __all__ = ["ImportBench", "run_import_bench", "TARGET_SECONDS", "TARGET_MB"]
 
@@ -76,7 +76,7 @@ class ImportBench:
 
     def lines(self) -> list[str]:
         return ["导入基准（模拟数据；每项在独立子进程中、各用一份新的项目副本运行 "
-                f"{REPEAT} 次，取最好一次的用时，峰值内存取各次最大（含工作进程：每 0.05 秒采样各进程 PSS 之和，不低于主进程自身峰值）；参考负载是每次运行前计时的固定纯 Python 循环，"
+                f"{REPEAT} 次，取最好一次的用时，峰值内存取各次最大（含工作进程：每 0.05 秒采样各进程 PSS 之和，不低于主进程自身峰值 VmHWM）；参考负载是每次运行前计时的固定纯 Python 循环，"
                 f"它变慢说明这台机器此刻变慢）"] + [r.line() for r in self.results]
 
 
@@ -156,7 +156,7 @@ def _child(kind: str, file: str, root: str) -> dict:
     # worker processes (a long case sheet's, :mod:`qingfeng.cases.row_workers`) count too: their CPU time, and
     # their memory (sampled PSS of this process and its workers together; never less than this process's own peak)
     return {"seconds": seconds, "cpu": use.ru_utime + use.ru_stime + kids.ru_utime + kids.ru_stime,
-            "peak_kb": max(use.ru_maxrss, tree.peak_kb), "ok": ok, "note": note}
+            "peak_kb": max(own_peak_kb(), tree.peak_kb), "ok": ok, "note": note}
 
 
 def _import(kind: str, file: str, project: Project) -> tuple[bool, str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..chinese_text import id_text, normalise
 from ..ids import IdError, check_person_id, id_key
 from ..spreadsheet import RowError, SheetError, cell_value, read_table, score_cell
+from ..spreadsheet.forked_rows import read_in_child
 from .answers import choice_letters, judgement
 from .keys import ExamKey
 
@@ -71,13 +72,13 @@ def _interpret(col, key: ExamKey, raw: object) -> tuple[object, str | None]:
 def open_answer_sheet(path: Path, columns: list) -> tuple[AnswerSheet | None, list[RowError]]:
     """The sheet ``答题卡`` (or the first) with its columns matched to ``columns`` (:func:`.answer_sheets.sheet_columns`)."""
     try:
-        table = read_table(path, "答题卡", positional=True)
+        table = read_in_child(read_table(path, "答题卡", positional=True), path)  # read while rows are marked
     except SheetError as e:
         return None, [RowError(None, "", str(e))]
     heads = {_header_key(h): i for i, h in enumerate(table.headers) if h}
     missing = [h for h in ["编号", *(c.header for c in columns)] if h not in heads]
     if missing:
-        table.rows.close()
+        table.close()
         return None, [RowError(None, h, "缺少这一列（请用 qingfeng exam sheet-template 生成的答题卡表）") for h in missing]
     return AnswerSheet(table, heads["编号"], [(heads[c.header], c.header, c, {}) for c in columns]), []
 
@@ -87,6 +88,9 @@ def iter_answer_rows(sheet: AnswerSheet, key: ExamKey, known: dict[str, str], er
 
     ``known`` maps :func:`id_key` of each roster 编号 to its spelling (empty: no roster)."""
     seen: dict[str, tuple[str, int]] = {}
+    # (column index, header, SheetColumn, its cell cache, item id, blank number or 0 unless 填空)
+    plan = [(i, h, col, cache, col.item_id, col.blank if col.kind == "填空" else 0) for i, h, col, cache in sheet.plan]
+    blank_items = list(dict.fromkeys(col.item_id for _, _, col, _ in sheet.plan if col.kind == "填空"))
     for row_no, cells in sheet.table.rows:
         width = len(cells)
         sid = id_text(cell_value(cells[sheet.id_column]) if sheet.id_column < width else None)
@@ -109,7 +113,8 @@ def iter_answer_rows(sheet: AnswerSheet, key: ExamKey, known: dict[str, str], er
                 elif known:
                     sid = known[k]  # the roster's spelling
         values: dict[str, object] = {}
-        for index, header, col, cache in sheet.plan:
+        blanks: list | None = None  # the 填空 item being read: its blanks so far
+        for index, header, col, cache, iid, blank in plan:
             raw = cells[index] if index < width else None
             got = cache.get(raw) if raw.__class__ is not bool else None  # True == 1 as a key, not as a cell
             if got is None:
@@ -119,11 +124,16 @@ def iter_answer_rows(sheet: AnswerSheet, key: ExamKey, known: dict[str, str], er
             value, problem = got
             if problem:
                 errs.append(RowError(row_no, header, problem))
-            elif col.kind == "填空":
-                blanks = values.get(col.item_id, ())
-                values[col.item_id] = blanks + ("",) * (col.blank - 1 - len(blanks)) + (value,)
+            elif blank:  # columns come in paper order: an item's blanks are side by side
+                if blank == 1 or blanks is None:
+                    blanks = values[iid] = []
+                blanks += [""] * (blank - 1 - len(blanks))
+                blanks.append(value)
             elif value is not None and value != "":
-                values[col.item_id] = value
+                values[iid] = value
+        for iid in blank_items:  # tuples, as marking and the kept answers expect
+            if iid in values:
+                values[iid] = tuple(values[iid])
         if errs:
             errors += errs
             continue

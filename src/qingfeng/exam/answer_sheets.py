@@ -11,6 +11,7 @@ transaction), and a problem anywhere rolls every row back.
 """
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,13 +23,14 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..ids import id_key
-from ..spreadsheet import RowError, atomic_path, safe_cell
+from ..spreadsheet import RowError, SheetError, atomic_path, safe_cell
 from ..spreadsheet.collector import collector_paused
 from .answer_sheet_rows import SheetRow, iter_answer_rows, open_answer_sheet
 from .fast_marking import MarkReport, commit, marking_session
 from .gradebook_writer import MarkedSubmission
 from .keys import ExamKey, item_labels, read_key
-from .paper_notebooks import PaperScorer, paper_marks, save_answers
+from .kept_answers import NewAnswers
+from .paper_notebooks import PaperScorer, paper_marks, remove_notebooks
 from .roster import load_roster
 from .sheet_choices import ONLINE, SHEET, load_choices, online_students, record, save_choices
 
@@ -101,9 +103,12 @@ def _record(project, exam_id: str, marked: Iterator[MarkedSubmission], report: M
         try:
             commit(project, ctx, cmap, itertools.chain((first,), marked), report, notebooks=False,
                    before_commit=refuse_if_faulty, comments=False)
-        except _Refused:
-            report.backup.unlink(missing_ok=True)  # the gradebook is as it was: so is the folder
-            report.backup = None
+        except BaseException as e:  # refused, or the file found damaged part way: the transaction was rolled back
+            if report.backup is not None:
+                report.backup.unlink(missing_ok=True)  # the gradebook is as it was: so is the folder
+                report.backup = None
+            if not isinstance(e, _Refused):
+                raise
 
 
 def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) -> tuple[MarkReport, list[RowError]]:
@@ -123,17 +128,17 @@ def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) ->
         return report, errors
     online, choices = online_students(project, exam_id), load_choices(project, exam_id)
     undecided: list[SheetRow] = []
-    kept: list[SheetRow] = []  # the rows marked from this sheet, for answers_path
     scored = PaperScorer(key)
+    at = dt.datetime.now().isoformat(timespec="seconds")  # this import's time, for every candidate it records
 
     def accepted() -> Iterator[MarkedSubmission]:
         """Rows marked as they are read; once any row is wrong nothing more is sent (and all is rolled back)."""
         for r in iter_answer_rows(sheet, key, {id_key(c.id): c.id for c in load_roster(project)}, errors):
             k = id_key(r.student)
             if k not in online:
-                record(choices, r.student, SHEET, path.name)
+                record(choices, r.student, SHEET, path.name, at)
             elif prefer:
-                record(choices, r.student, prefer, path.name)
+                record(choices, r.student, prefer, path.name, at)
             elif k not in choices:
                 undecided.append(r)
             if errors or undecided:
@@ -142,7 +147,7 @@ def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) ->
                 report.sources[r.student] = choices[k]["source"]
             if choices[k]["source"] != SHEET:
                 continue
-            kept.append(r)
+            answers.add(r.student, r.values)  # for answers_path, once the sheet is accepted
             scores, auto, manual, _cells = paper_marks(scored, r.values, with_cells=False)
             report.marked.append(r.student)
             report.total_points[r.student] = sum(s.points for s in scores.values()) + sum(manual.values())
@@ -152,11 +157,13 @@ def mark_sheets(project, exam_id: str, path: Path, prefer: str | None = None) ->
         if errors or undecided:
             raise _Refused
 
-    with collector_paused():
-        _record(project, exam_id, accepted(), report, refuse_if_faulty)
+    with collector_paused(), NewAnswers(project, exam_id) as answers:
+        try:
+            _record(project, exam_id, accepted(), report, refuse_if_faulty)
+        except SheetError as e:  # damaged after its first rows: every row already written was rolled back
+            return MarkReport(exam_id), [RowError(None, "", str(e))]
         if errors or undecided:
             return MarkReport(exam_id), errors + ([_undecided_error(undecided)] if undecided else [])
-        if kept:
-            save_answers(project, exam_id, ((r.student, r.values) for r in kept))  # notebooks: made on request
+        remove_notebooks(project, exam_id, answers.keep())  # those made from an older sheet; new ones on request
         save_choices(project, exam_id, choices)
     return report, []

@@ -28,7 +28,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbgrader.utils import compute_checksum, parse_utc
 from nbformat import NotebookNode
 
 from ..ids import check_exam_id, child_path
@@ -182,6 +181,8 @@ def _changed(cell: dict, ref: Reference | None) -> bool:
     """
     if ref is None or not ref.checksum:
         return True
+    from nbgrader.utils import compute_checksum  # here: importing nbgrader costs answer sheets 0.8 s for nothing
+
     try:
         # nbgrader's own checksum on a shallow node (a deep from_dict costs more than the marking);
         # on disk a source may be a list of lines, nbgrader checksums the joined text
@@ -205,6 +206,8 @@ def _timestamp(folder: Path):
 
             local = dt.datetime.fromisoformat(text[:-4]).replace(tzinfo=SHANGHAI)
             return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        from nbgrader.utils import parse_utc
+
         return parse_utc(text).replace(tzinfo=None)
     except (ValueError, OverflowError):
         return None

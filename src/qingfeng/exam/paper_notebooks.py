@@ -1,9 +1,7 @@
 """Paper candidates' answers, kept compactly, and their autograded notebooks made on request.
 
 ``qingfeng mark --sheets`` records the marks in the gradebook and keeps what
-each candidate's sheet said in ``exams/answer_sheets/<exam>.answers.jsonl``
-(one JSON line per candidate; personal data, not committed, private like the
-gradebook).  It does not write an autograded notebook per candidate: the
+each candidate's sheet said (:mod:`.kept_answers`).  It does not write an autograded notebook per candidate: the
 sample paper's is 64 KB, so 50,000 paper candidates would be 3 GB and most
 of the import's time.  The notebook Formgrader shows and feedback renders is
 made from the kept answers, with the very marks the import recorded
@@ -21,26 +19,21 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 from ..chinese_text import compact
 from ..ids import child_path, id_key
 from ..project import Project
-from ..spreadsheet import atomic_path
 from .answers import AnswerRead
 from .keys import ExamKey, read_key
-from .protected_files import protect
+from .kept_answers import iter_answers
 from .scoring import ItemScore, score
 
-__all__ = ["answers_path", "PaperScorer", "paper_marks", "save_answers", "iter_answers", "make_notebooks", "notebook_path"]
+__all__ = ["PaperScorer", "paper_marks", "make_notebooks", "notebook_path", "remove_notebooks"]
 
 _BATCH = 500  # notebooks staged, then published, at a time
-
-
-def answers_path(project: Project, exam_id: str) -> Path:
-    return project.exams_dir / "answer_sheets" / f"{exam_id}.answers.jsonl"
 
 
 def notebook_path(project: Project, student: str, exam_id: str) -> Path:
@@ -93,43 +86,16 @@ def paper_marks(scorer: PaperScorer, values: dict[str, object], with_cells: bool
     return scores, auto, manual, cells
 
 
-def _line(student: str, values: dict[str, object]) -> str:
-    return json.dumps({"student": student, "values": values}, ensure_ascii=False) + "\n"
-
-
-def iter_answers(project: Project, exam_id: str) -> Iterator[tuple[str, dict[str, object]]]:
-    """(student, item id -> value as marked) for every kept sheet row; 填空 values as tuples."""
-    path = answers_path(project, exam_id)
-    if not path.is_file():
-        return
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            yield row["student"], {k: tuple(v) if isinstance(v, list) else v for k, v in row["values"].items()}
-
-
-def save_answers(project: Project, exam_id: str, rows: Iterable[tuple[str, dict[str, object]]]) -> None:
-    """Keep these candidates' answers (replacing their earlier ones) and remove notebooks made from older sheets."""
-    rows = list(rows)
-    new = {id_key(s) for s, _ in rows}
-    path = answers_path(project, exam_id)
-    with atomic_path(path) as tmp:
-        with tmp.open("w", encoding="utf-8") as out:
-            for student, values in iter_answers(project, exam_id):  # streamed: earlier candidates kept as they were
-                if id_key(student) not in new:
-                    out.write(_line(student, values))
-            for student, values in rows:
-                out.write(_line(student, values))
-        protect(tmp, project)
+def remove_notebooks(project: Project, exam_id: str, students: Iterable[str]) -> None:
+    """Remove these candidates' notebooks made from an older sheet (a new sheet replaced their answers)."""
     made = project.exams_dir / "autograded"
     present = {e.name for e in os.scandir(made)} if made.is_dir() else set()  # one listing, not a lookup per candidate
-    for student, _ in rows:
-        if student not in present:
-            continue
-        try:
-            os.unlink(notebook_path(project, student, exam_id))
-        except FileNotFoundError:
-            pass
+    for student in students:
+        if student in present:
+            try:
+                os.unlink(notebook_path(project, student, exam_id))
+            except FileNotFoundError:
+                pass
 
 
 def make_notebooks(project: Project, exam_id: str, students: Iterable[str] | None = None, progress=None) -> list[str]:

@@ -38,17 +38,26 @@ def load_choices(project: Project, exam_id: str) -> dict[str, dict]:
 
 
 def save_choices(project: Project, exam_id: str, choices: dict[str, dict]) -> None:
-    """One line per candidate (readable, and written by json's C encoder: 50,000 lines in a blink)."""
-    lines = [f"{json.dumps(v['student'], ensure_ascii=False)}: "
-             f"{json.dumps({k: x for k, x in v.items() if k != 'student'}, ensure_ascii=False)}" for _, v in sorted(choices.items())]
+    """One line per candidate (readable; the candidates of one sheet share their choice's text, encoded once)."""
+    encoded: dict[tuple, str] = {}
+
+    def choice(v: dict) -> str:
+        rest = tuple((k, x) for k, x in v.items() if k != "student")
+        text = encoded.get(rest)
+        if text is None:
+            text = encoded[rest] = json.dumps(dict(rest), ensure_ascii=False)
+        return text
+
+    lines = [f"{json.dumps(v['student'], ensure_ascii=False)}: {choice(v)}" for _, v in sorted(choices.items())]
     body = ",\n ".join(lines)
     with atomic_path(choices_path(project, exam_id)) as tmp:
         tmp.write_text(f'{{"exam_id": {json.dumps(exam_id, ensure_ascii=False)}, "students": {{\n {body}\n}}}}\n', encoding="utf-8")
 
 
-def record(choices: dict[str, dict], student: str, source: str, sheet: str) -> None:
+def record(choices: dict[str, dict], student: str, source: str, sheet: str, at: str | None = None) -> None:
+    """``at``: when (ISO, to the second; default now): one sheet's candidates are recorded at its import's time."""
     choices[id_key(student)] = {"student": student, "source": source, "sheet": sheet,
-                                "at": dt.datetime.now().isoformat(timespec="seconds")}
+                                "at": at or dt.datetime.now().isoformat(timespec="seconds")}
 
 
 def paper_students(project: Project, exam_id: str) -> set[str]:

@@ -12,8 +12,10 @@ apostrophe again, so our own export → import round-trips unchanged.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # imported by safe_frame when used: reading a sheet should not cost pandas' 0.4 s
+    import pandas as pd
 
 __all__ = ["safe_cell", "restore_cell", "safe_frame", "is_formula_text"]
 
@@ -52,6 +54,8 @@ def restore_cell(value: object) -> object:
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of a table with every text cell, column name and index label neutralised (numbers untouched)."""
+    import pandas as pd
+
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):

@@ -17,7 +17,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,15 @@ class SheetRows:
     # cell text thousands of times converts it once)
     rows: Iterator[tuple[int, dict[str, object]]] | Iterator[tuple[int, list[object]]]
     problems: list[RowError] = field(default_factory=list)  # merged and formula cells: complete once rows are read
+    closer: Callable[[], None] | None = None  # closes the file under ``rows`` (rows not yet started hold it open)
+
+    def close(self) -> None:
+        """Stop reading (the file is closed at once, even if no row was read)."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+        if self.closer is not None:
+            self.closer()
 
 
 def read_table(path: Path, sheet_name: str | None = None, positional: bool = False) -> SheetRows:
@@ -99,6 +109,9 @@ def _blank(values) -> bool:
     return values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, etree.XMLSyntaxError)
+
+
 def _read_xlsx(path: Path, sheet_name: str | None, positional: bool) -> SheetRows:
     try:
         sheet = open_sheet(path, sheet_name)
@@ -112,15 +125,19 @@ def _read_xlsx(path: Path, sheet_name: str | None, positional: bool) -> SheetRow
     problems: list[RowError] = []
 
     def rows() -> Iterator[tuple[int, dict[str, object]]]:
-        named = header_positions(headers)
-        for n, values in sheet.rows:
-            if not _blank(values):
-                yield n, values if positional else named_cells(named, values)
+        named, last = header_positions(headers), 1
+        try:
+            for last, values in sheet.rows:
+                if not _blank(values):
+                    yield last, values if positional else named_cells(named, values)
+        except _DAMAGED as e:  # a sheet damaged after its first rows: none of it is taken as read
+            raise SheetError(f"{path.name}：文件已损坏，读到第 {last} 行之后无法继续（{type(e).__name__}）。"
+                             "请在 Excel 或 WPS 中打开、另存为 .xlsx 后再试") from None
         # known once the whole sheet is read: formulas as they were met, merged ranges at the end of the XML
         problems.extend(_formula_error(r, c, f, headers) for r, c, f in sheet.formulas)
         problems.extend(_merged_error(ref, headers) for ref in sheet.merged)
 
-    return SheetRows(headers, rows(), problems)
+    return SheetRows(headers, rows(), problems, sheet.rows.close)
 
 
 def _column_name(headers: list[str], col: int) -> str:
@@ -175,7 +192,7 @@ def _read_csv(path: Path, positional: bool) -> SheetRows:
         finally:
             fh.close()
 
-    return SheetRows(headers, rows(), [])
+    return SheetRows(headers, rows(), [], fh.close)
 
 
 def score_cell(raw: object, max_points: float) -> tuple[float | None, str | None]:

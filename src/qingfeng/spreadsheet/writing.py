@@ -12,10 +12,12 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .formulas import safe_cell, safe_frame
+
+if TYPE_CHECKING:  # pandas is imported by write_frames when used: reading a sheet should not cost its 0.4 s
+    import pandas as pd
 
 __all__ = ["write_xlsx", "write_csv", "write_frames", "atomic_path"]
 
@@ -60,6 +62,8 @@ def write_xlsx(path: Path, sheets: Mapping[str, tuple[Sequence[str], Rows]]) -> 
 
 def write_frames(path: Path, frames: Mapping[str, pd.DataFrame], index: bool = False) -> None:
     """pandas tables into one workbook (one sheet each) or, for a .csv path, the single table."""
+    import pandas as pd
+
     if Path(path).suffix.lower() == ".csv":
         (df,) = frames.values()
         with atomic_path(path) as tmp:

@@ -145,6 +145,9 @@ def scan_rows(chunks: Iterator[bytes], shared: list[str], dates: frozenset[int],
                 else:
                     values[i] = value_of(kind, _unescape(v) if "&" in v or "\r" in v else v, style)
             yield row_no, values
+    rest += decoder.decode(b"", final=True)
+    if "</worksheet>" not in rest:  # cut short: the rows read so far are not the whole sheet
+        raise ValueError("the sheet XML ends before </worksheet>")
     merged.extend(_MERGE.findall(rest))
 
 

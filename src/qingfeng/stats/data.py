@@ -162,7 +162,7 @@ def _responses(project: Project, exam_id: str, items: pd.DataFrame, students: li
 
 def _paper_answers(project: Project, exam_id: str) -> dict[str, dict[str, object]]:
     """Answers kept by ``qingfeng mark --sheets`` for candidates whose marks come from their sheet."""
-    from ..exam.paper_notebooks import iter_answers
+    from ..exam.kept_answers import iter_answers
     from ..exam.sheet_choices import paper_students
 
     chosen = paper_students(project, exam_id)

@@ -15,6 +15,7 @@ from qingfeng.cases import load_library
 from qingfeng.cases import row_workers
 from qingfeng.cases import transaction as tx
 from qingfeng.cases.columns import COLUMNS
+from qingfeng.cases.import_journal import JOURNAL
 from qingfeng.cases.importer import import_sheet
 from qingfeng.cli.main import cli
 
@@ -119,7 +120,7 @@ def test_an_import_killed_half_way_is_reported_and_undone_by_the_next_import(cas
     assert len(snapshot(cases_dir)) > len(before)  # five new case files (and the journal) were left behind
 
     lib = load_library(cases_dir)
-    assert any(p.file == tx.JOURNAL and "上次导入被中断" in p.message for p in lib.problems)
+    assert any(p.file == JOURNAL and "上次导入被中断" in p.message for p in lib.problems)
     r = CliRunner().invoke(cli, ["--root", str(project), "cases", "validate"])
     assert r.exit_code != 0 and "上次导入被中断" in r.output and "5 个新案例文件" in r.output, r.output
     dry = import_sheet(sheet, cases_dir, dry_run=True)
@@ -129,12 +130,12 @@ def test_an_import_killed_half_way_is_reported_and_undone_by_the_next_import(cas
     assert report.errors == [] and len(report.added) == 12
     assert any("上次导入被中断，已撤销它写入的 5 个文件" in n for n in report.notes), report.notes
     assert load_library(cases_dir).ok and len(snapshot(cases_dir)) == len(before) + 12
-    assert not (cases_dir / tx.JOURNAL).exists()
+    assert not (cases_dir / JOURNAL).exists()
 
 
 def test_an_import_while_another_one_runs_is_refused(cases_dir, tmp_path):
     before = snapshot(cases_dir)
-    fd = os.open(cases_dir / tx.JOURNAL, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(cases_dir / JOURNAL, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # what a running import holds
         report = import_sheet(xlsx(tmp_path / "a.xlsx", _rows(2)), cases_dir)
@@ -142,5 +143,5 @@ def test_an_import_while_another_one_runs_is_refused(cases_dir, tmp_path):
         assert load_library(cases_dir).ok  # a running import is not an interrupted one
     finally:
         os.close(fd)
-        os.unlink(cases_dir / tx.JOURNAL)
+        os.unlink(cases_dir / JOURNAL)
     assert snapshot(cases_dir) == before

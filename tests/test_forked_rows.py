@@ -87,23 +87,25 @@ def test_a_sheet_cut_short_is_an_error_not_fewer_rows(tmp_path, monkeypatch, in_
     assert 50 < len(read) < 300
 
 
-def test_stopping_early_leaves_no_child(tmp_path, always_fork):
-    path = _sheet(tmp_path / "a.xlsx", rows=2000)
-    before = _children()
-    table = read_in_child(read_table(path, positional=True), path)
-    started = _children() - before
-    assert len(started) == 1
-    rows = table.rows
-    assert next(rows)[0] == 2
-    rows.close()
-    assert not (_children() & started)
-
-
-def test_a_killed_reader_is_reported(tmp_path, always_fork):
-    path = _sheet(tmp_path / "a.xlsx", rows=5000)
+def _in_child(tmp_path, rows: int):
+    """A sheet of ``rows`` rows being read by a child; returns the rows and the child's pid."""
+    path = _sheet(tmp_path / "a.xlsx", rows=rows)
     before = _children()
     table = read_in_child(read_table(path, positional=True), path)
     (child,) = _children() - before
+    return table, child
+
+
+def test_stopping_early_leaves_no_child(tmp_path, always_fork):
+    table, child = _in_child(tmp_path, 2000)
+    rows = table.rows
+    assert next(rows)[0] == 2
+    rows.close()
+    assert child not in _children()
+
+
+def test_a_killed_reader_is_reported(tmp_path, always_fork):
+    table, child = _in_child(tmp_path, 5000)
     next(table.rows)
     os.kill(child, signal.SIGKILL)
     time.sleep(0.2)
@@ -113,10 +115,6 @@ def test_a_killed_reader_is_reported(tmp_path, always_fork):
 
 
 def test_rows_dropped_unread_stop_the_child(tmp_path, always_fork):
-    path = _sheet(tmp_path / "a.xlsx", rows=2000)
-    before = _children()
-    table = read_in_child(read_table(path, positional=True), path)
-    started = _children() - before
-    assert len(started) == 1
+    table, child = _in_child(tmp_path, 2000)
     del table  # a caller that refuses the sheet on its headers never reads a row
-    assert not (_children() & started)
+    assert child not in _children()

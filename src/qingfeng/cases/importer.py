@@ -37,7 +37,8 @@ from .library import LoadedLibrary, dump_case, load_library
 from .model import Case, case_from_dict
 from .row_workers import RowWorkers
 from .sheets import SheetError, read_sheet
-from .transaction import ImportInProgress, recover_interrupted, write_cases_atomically
+from .import_journal import ImportInProgress, recover_interrupted
+from .transaction import write_cases_atomically
 from .validation import ID_PATTERN, validate_case
 
 __all__ = ["RowError", "ImportReport", "import_sheet"]

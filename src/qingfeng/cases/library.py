@@ -13,6 +13,7 @@ import yaml
 
 from ..yaml_files import safe_load
 from .case_yaml import emit_case
+from .import_journal import JOURNAL, interrupted_import
 from .model import Case, case_from_dict
 from .validation import Problem, check_duplicates, validate_case, validate_mapping
 
@@ -50,7 +51,6 @@ def load_library(cases_dir: Path) -> LoadedLibrary:
     if not cases_dir.is_dir():
         lib.problems.append(Problem(str(cases_dir), "(文件夹)", "案例库文件夹不存在"))
         return lib
-    from .transaction import JOURNAL, interrupted_import  # transaction writes through this module
 
     killed = interrupted_import(cases_dir)
     if killed is not None:

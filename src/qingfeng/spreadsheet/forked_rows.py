@@ -3,10 +3,12 @@
 Unzipping a 50,000-row sheet and scanning its XML (:mod:`.xlsx_scan`) is
 pure Python next to the caller's own per-row work (marking a paper, writing
 the gradebook): on one core, one waits for the other.  :func:`read_in_child`
-forks a reader as soon as the header row is known (before the caller starts
-any thread); the child reads the rest of the file and sends the rows through
-a pipe in batches, then the sheet's problems (formula and merged cells); the
-caller gets a :class:`.reading.SheetRows` that reads the same rows in the same
+forks a reader as soon as the header row is known, before the caller starts
+any thread of its own (in a Jupyter kernel the kernel's threads exist; the
+child touches none of their state: it reads, sends and leaves by
+``os._exit``).  The child reads the rest of the file and sends the rows
+through a pipe in batches, then the sheet's problems (formula and merged
+cells); the caller gets a :class:`.reading.SheetRows` that reads the same rows in the same
 order, so nothing downstream changes.  The child is killed with this process
 (:func:`qingfeng.exam.staging.die_with_parent`) and when the rows are closed
 early; an error while it reads (a damaged file) is raised here, where the

@@ -175,6 +175,15 @@ def test_candidate_code_cell_outputs_lose_script_but_keep_text():
     assert "image/svg+xml" not in second["data"] and "已移除" in second["data"]["text/plain"]
 
 
+
+def test_the_preprocessor_is_found_under_its_new_name_and_the_one_older_course_folders_use():
+    from traitlets.utils.importstring import import_item
+
+    from qingfeng.exam.sanitise_preprocessor import SanitiseCandidateCells
+
+    assert import_item("qingfeng.exam.sanitise_preprocessor.SanitiseCandidateCells") is SanitiseCandidateCells
+    assert import_item("qingfeng.exam.sanitise.SanitiseCandidateCells") is SanitiseCandidateCells  # copied course folders
+
 # --- names as typed ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["張乾", "於", "於一鸣", "乾隆", "钟乾坤"])

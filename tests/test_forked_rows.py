@@ -118,3 +118,26 @@ def test_rows_dropped_unread_stop_the_child(tmp_path, always_fork):
     table, child = _in_child(tmp_path, 2000)
     del table  # a caller that refuses the sheet on its headers never reads a row
     assert child not in _children()
+
+
+def test_an_error_that_cannot_be_pickled_still_reaches_the_reader_in_chinese(tmp_path, always_fork, monkeypatch):
+    class Unpicklable(ValueError):
+        def __reduce__(self):
+            raise TypeError("not picklable")
+
+    path = _sheet(tmp_path / "a.xlsx", rows=50)
+    table = read_table(path, positional=True)
+    real = table.rows
+
+    def broken():
+        for _ in range(3):
+            yield next(real)
+        raise Unpicklable("boom")
+
+    table.rows = broken()
+    rows = read_in_child(table, path)
+    got = []
+    with pytest.raises(SheetError, match=r"a\.xlsx：读取时出错，未读完（Unpicklable：boom）"):
+        for row in rows.rows:
+            got.append(row)
+    assert len(got) == 3

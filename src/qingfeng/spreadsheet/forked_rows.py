@@ -42,7 +42,7 @@ def read_in_child(table: SheetRows, path: Path) -> SheetRows:
         return table
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_read, args=(os.getpid(), table, send), name="qingfeng-sheet-reader", daemon=True)
+    child = ctx.Process(target=_read, args=(os.getpid(), table, send, path.name), name="qingfeng-sheet-reader", daemon=True)
     child.start()
     send.close()  # the child's end: EOF here once the child is gone
     table.close()  # this process's copy of the reader and its open file (the child has its own)
@@ -96,7 +96,7 @@ def _received(child, receive, problems: list, file_name: str) -> Iterator[tuple[
         _stop(child, receive)
 
 
-def _read(parent: int, table: SheetRows, send) -> None:
+def _read(parent: int, table: SheetRows, send, file_name: str) -> None:
     die_with_parent(parent)
     gc.disable()  # rows are plain lists freed as they are sent; no cycles to look for
     batch: list = []
@@ -114,10 +114,11 @@ def _read(parent: int, table: SheetRows, send) -> None:
         except Exception as e:  # the rows before it, then the error, raised where the rows are read
             sent("rows", batch)
             try:
-                message = pickle.dumps(("error", e), pickle.HIGHEST_PROTOCOL)
-            except Exception:
-                message = pickle.dumps(("error", SheetError(f"{type(e).__name__}: {e}")), pickle.HIGHEST_PROTOCOL)
-            send.send_bytes(message)
+                sent("error", e)
+            except BrokenPipeError:
+                raise
+            except Exception:  # an error that cannot be pickled: its text, in a SheetError naming the file
+                sent("error", SheetError(f"{file_name}：读取时出错，未读完（{type(e).__name__}：{e}）"))
             return
         sent("rows", batch)
         sent("end", table.problems)

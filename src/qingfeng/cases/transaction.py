@@ -24,6 +24,7 @@ from .model import Case
 
 __all__ = ["write_cases_atomically", "stage_files", "write_case_files", "create_file"]
 
+
 def write_cases_atomically(cases_dir: Path, cases: list[Case],
                            stage: Callable[[Path, list[Case]], None] | None = None) -> None:
     """Write ``cases`` (new ones and updates) into ``cases_dir``, all or none.

@@ -62,6 +62,9 @@ new_secret() { od -An -tx1 -N24 /dev/urandom | tr -d ' \n'; }
 
 running() { [ -f "$DATA/postmaster.pid" ] && as_server "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
 
+# Something (another cluster, an old run's server) already answers on HOST:PORT.
+port_taken() { (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; }
+
 write_secret() {  # path value mode group
   local path="$1" value="$2" mode="$3" group="${4:-}"
   ( umask 077; printf '%s\n' "$value" >"$path.tmp" )
@@ -129,6 +132,9 @@ secret_mode() {  # on every start, so a group named later (QINGFENG_PG_SECRET_GR
 }
 
 start() {
+  if ! running && port_taken; then
+    die "端口 $HOST:$PORT 已被其他程序占用（可能是另一个数据库或上次没有停下的服务器），请先停掉它或换一个端口（QINGFENG_PG_PORT）"
+  fi
   [ -f "$DATA/PG_VERSION" ] || init_cluster
   secret_mode
   if ! running; then

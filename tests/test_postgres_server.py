@@ -78,3 +78,19 @@ def test_refuses_the_system_port_and_non_loopback(tmp_path):
                                 capture_output=True, text=True)
         assert result.returncode != 0 and word in result.stderr
         assert not (tmp_path / "postgres").exists()
+
+
+def test_a_port_already_in_use_is_named_before_anything_is_created(tmp_path):
+    import socket
+    import subprocess
+
+    from .postgres import SCRIPT
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(["bash", str(SCRIPT), "start"], capture_output=True, text=True,
+                                env={**os.environ, "QINGFENG_VAR": str(tmp_path), "QINGFENG_PG_PORT": str(port)})
+    assert result.returncode != 0 and f"127.0.0.1:{port} 已被其他程序占用" in result.stderr
+    assert "QINGFENG_PG_PORT" in result.stderr and not (tmp_path / "postgres").exists()

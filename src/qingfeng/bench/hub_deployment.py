@@ -49,7 +49,8 @@ class HubDeployment:
         self.env = {**os.environ, "QINGFENG_HUB_ROOT": str(self.root), "QINGFENG_HUB_NAMESPACE": NAMESPACE,
                     "QINGFENG_HUB_RUNTIME": runtime, "QINGFENG_HUB_HOST": "127.0.0.1", "QINGFENG_HUB_PORT": str(self.port),
                     **{k: str(free_port()) for k in ("QINGFENG_HUB_API_PORT", "QINGFENG_PROXY_API_PORT",
-                                                      "QINGFENG_GRADER_PORT", "QINGFENG_REPORTS_PORT", "QINGFENG_PROGRESS_PORT")}}
+                                                      "QINGFENG_GRADER_PORT", "QINGFENG_REPORTS_PORT", "QINGFENG_PROGRESS_PORT",
+                                                      "QINGFENG_PG_PORT")}}
         self.base = f"http://127.0.0.1:{self.port}"
         self.runtime = Path(runtime)
 

@@ -240,3 +240,63 @@ def test_paper_candidates_comment_rows_are_made_with_their_notebook_or_a_markers
     with connect(locate(project)) as con, con.begin():
         assert ensure_comment_rows(con, EXAM) == 0  # every candidate has them now
         assert driver_query(con, "SELECT count(*) FROM comment").fetchone()[0] == 3 * 44
+
+
+def _messy(rng, column, key):
+    """A cell as a transcriber might type it: right, wrong, blank, full-width, traditional, a number, a bool."""
+    e = key.item(column.item_id).entry
+    if column.kind in ("简答", "论述"):
+        return rng.choice([None, 0, int(column.max_points), column.max_points / 2, "1.5", f"{int(column.max_points)} "])
+    if column.kind == "判断":
+        return rng.choice(["√", "×", "对", "错", " 对", None, ""])
+    if column.kind in ("单选", "多选"):
+        letters = [k for k, _ in e.options]
+        picked = rng.choice(letters) if column.kind == "单选" else "".join(sorted(rng.sample(letters, 2)))
+        return rng.choice([picked, picked.lower(), chr(ord(picked[0]) + 0xFEE0), None])
+    right = e.blanks[column.blank - 1][0][0]
+    return rng.choice([right, right + " ", "業務流程", "不知道", None, "", 1, True, 1.0, 0, False])
+
+
+def test_rows_are_marked_as_their_kept_answers_would_be(course_dir, tmp_path):
+    """Each sheet row's marks (read once per distinct answer, .sheet_items) equal what the notebook path
+    computes from the kept answers (paper_marks, used for Formgrader and feedback), cell by cell: messy
+    cells, True next to 1 in one column, and a 填空 item whose blank columns are not side by side."""
+    import random
+
+    from qingfeng.exam.paper_notebooks import PaperScorer, paper_marks
+
+    key = read_key(course_dir.exams_dir, EXAM)
+    columns = sheet_columns(key)
+    heads = headers(course_dir)
+    a, b = heads.index("填空3-2"), heads.index("填空3-4")
+    heads[a], heads[b] = heads[b], heads[a]  # item 3's blanks read from columns 3-1, 3-4, 3-3, 3-2
+    rng = random.Random(2026)
+    scorer = PaperScorer(key)
+    for round_ in range(6):
+        rows = [{"编号": s, **{c.header: _messy(rng, c, key) for c in columns}} for s in ("p01", "p02", "p03")]
+        if round_ == 0:  # equal as dictionary keys, not as cells
+            for row, first in zip(rows, (True, 1, "1")):
+                row.update({"填空1-1": first, "填空1-2": "财产损失", "填空1-3": None})
+        report, errors = mark_sheets(course_dir, EXAM, sheet(tmp_path / f"m{round_}.xlsx", rows, heads))
+        assert errors == []
+        kept = dict(iter_answers(course_dir, EXAM))
+        if round_ == 0:
+            assert [kept[s]["YM-TK-01"][0] for s in ("p01", "p02", "p03")] == ["True", "1", "1"]
+        with course.open_gradebook(course_dir) as gb:
+            for student in ("p01", "p02", "p03"):
+                scores, auto, manual, _cells = paper_marks(scorer, kept[student], with_cells=False)
+                assert report.total_points[student] == sum(s.points for s in scores.values()) + sum(manual.values())
+                for cell, points in auto.items():
+                    if round_ and cell.startswith("answer-"):
+                        continue  # an essay left blank on a later sheet leaves the score an earlier one gave
+                    g = gb.find_grade(cell, EXAM, EXAM, student)
+                    assert g.auto_score == pytest.approx(points) and g.manual_score is None, (student, cell)
+                for cell, points in manual.items():
+                    assert gb.find_grade(cell, EXAM, EXAM, student).manual_score == pytest.approx(points), (student, cell)
+
+
+def test_true_and_1_in_one_score_column_are_read_apart(course_dir, tmp_path):
+    """A score column's 1 is a score; TRUE (an Excel boolean) is not, even after a 1 was read (True == 1 as a key)."""
+    rows = [{"编号": "p01", "简答1（满分5）": 1}, {"编号": "p02", "简答1（满分5）": True}]
+    errors = _bad(course_dir, tmp_path, rows)
+    assert any("第 3 行，“简答1（满分5）”列：“True”不是数字得分" in e for e in errors), errors

@@ -138,3 +138,16 @@ def test_a_failing_writer_stops_the_reader_and_nothing_is_kept(small_batches, mo
         gw.write_marks(db, cmap, reading())
     assert len(read) < 280  # the reader was stopped, not run to the end
     assert db.read_bytes() == before
+
+
+def test_rows_waiting_count_every_kind_of_row():
+    """The writer's batch size counts every list of rows it holds (each named in _Rows.size, for speed)."""
+    import dataclasses
+
+    from qingfeng.exam.gradebook_writer import _Rows
+
+    rows = _Rows()
+    lists = [f.name for f in dataclasses.fields(rows) if isinstance(getattr(rows, f.name), list)]
+    for n, name in enumerate(lists, start=1):
+        getattr(rows, name).extend([()] * n)
+    assert rows.size() == sum(range(1, len(lists) + 1))

@@ -41,3 +41,17 @@ def test_own_peak_is_this_processes_not_a_large_parents():
         big[i] = 1
     own, maxrss = map(int, subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
     assert maxrss > 300 * 1024 > own  # ru_maxrss carries this process's 300 MB into the child; VmHWM does not
+
+
+def test_another_process_and_its_children_are_counted_from_outside():
+    """The import bench samples the measured process from outside, so no sampling thread shares its GIL."""
+    import subprocess
+    import sys
+
+    code = ("import multiprocessing, time\nfrom tests.test_process_usage import _hold\n"
+            "p = multiprocessing.get_context('fork').Process(target=_hold, args=(120, 0.8)); p.start(); p.join()")
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=str(__import__("pathlib").Path(__file__).parents[1]))
+    with TreeMemory(proc.pid, interval=0.02) as tree:
+        proc.wait()
+    assert proc.returncode == 0
+    assert tree.peak_kb > 120 * 1024  # the other process's child's 120 MB, read from this process

@@ -122,3 +122,12 @@ def test_our_own_exports_read_back_through_the_scanner(tmp_path, monkeypatch):
     path = tmp_path / "f.xlsx"
     write_xlsx(path, {"表": (["编号", "备注"], [[f"r{i}", t] for i, t in enumerate(kept)])})
     assert [r["备注"] for _, r in read_table(path).rows] == kept
+
+
+def test_a_cell_tag_with_other_white_space_is_read_not_dropped(tmp_path, monkeypatch):
+    """``<c\tr="B7">`` is well-formed XML the scanner's pattern does not take: the row goes to lxml whole."""
+    path = tmp_path / "a.xlsx"
+    _workbook(False).save(path)
+    spaced = _rewrite_sheet(path, lambda x: x.replace('<c r="B7"', '<c\tr="B7"').replace('<c r="C9"', '<c\nr="C9"'))
+    rows, _ = both(spaced, monkeypatch)
+    assert rows == both(path, monkeypatch)[0]

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from ..ids import check_person_id, child_path
 from ..project import Project
 from .protected_files import protect
-from .sanitise import sanitise_cell
 from .submission_structure import as_source_says
 
 if TYPE_CHECKING:  # annotations only: fast_marking imports this module
@@ -50,6 +49,8 @@ def fragments(cells: tuple[dict, ...]) -> tuple[tuple[str, str, str], ...]:
 
 def stage_autograded(ctx: Context, student: str, folder: str | None, answers: dict[str, dict], scores: dict[str, ItemScore]) -> None:
     """The notebook formgrader shows: every cell's structure from the source, the candidate's answer text, scores as outputs."""
+    from .sanitise import sanitise_cell  # here: bleach is not needed by answer sheets, which stage no notebook
+
     parts = []
     for kind, iid, text in ctx.fragments:
         if kind == "answer":

@@ -28,8 +28,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbformat import NotebookNode
-
 from ..ids import check_exam_id, child_path
 from ..project import Project
 from .answers import AnswerRead, read_answer
@@ -181,6 +179,7 @@ def _changed(cell: dict, ref: Reference | None) -> bool:
     """
     if ref is None or not ref.checksum:
         return True
+    from nbformat import NotebookNode  # here, like nbgrader: answer sheets never need either
     from nbgrader.utils import compute_checksum  # here: importing nbgrader costs answer sheets 0.8 s for nothing
 
     try:

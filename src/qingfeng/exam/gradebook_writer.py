@@ -248,7 +248,9 @@ class _Rows:
 
     def size(self) -> int:
         """Rows held, a new notebook in ``bulk`` counting once (its rows are made in SQLite)."""
-        return sum(len(v) for v in vars(self).values() if isinstance(v, list))
+        return (len(self.students) + len(self.new_subs) + len(self.stamps) + len(self.extensions) + len(self.penalties)
+                + len(self.new_nbs) + len(self.grade_rows) + len(self.grade_updates) + len(self.comment_rows)
+                + len(self.comment_updates) + len(self.bulk))
 
 
 def _flush(con, rows: _Rows, bulk: BulkRows | None = None) -> None:

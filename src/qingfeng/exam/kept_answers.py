@@ -9,13 +9,13 @@ in the new sheet replaces their line from an earlier one, everyone else's
 line stays as it was.
 
 A 50,000-row sheet repeats the same few answers per item, so each distinct
-``"item": value`` is encoded once (:class:`_LineEncoder`): the lines are the
+``"item": value`` is encoded once (:func:`fragment`, remembered by
+:mod:`.sheet_items`) and a line is joined from them (:func:`line_of`): the
 bytes ``json.dumps`` would write, at a fraction of the cost.
 """
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 from collections.abc import Iterator
@@ -26,10 +26,7 @@ from ..project import Project
 from ..spreadsheet import atomic_path
 from .protected_files import protect
 
-__all__ = ["answers_path", "iter_answers", "NewAnswers", "answer_line"]
-
-_CACHED = 50_000  # distinct (item, answer) fragments kept encoded (free-text blanks can all differ)
-
+__all__ = ["answers_path", "iter_answers", "NewAnswers", "answer_line", "fragment", "line_of"]
 
 def answers_path(project: Project, exam_id: str) -> Path:
     return project.exams_dir / "answer_sheets" / f"{exam_id}.answers.jsonl"
@@ -51,32 +48,14 @@ def iter_answers(project: Project, exam_id: str) -> Iterator[tuple[str, dict[str
             yield row["student"], {k: tuple(v) if isinstance(v, list) else v for k, v in row["values"].items()}
 
 
-class _LineEncoder:
-    """:func:`answer_line`, with each ``"item": text`` fragment encoded once and each item's
-    ``"item": `` once (a score is written after it as ``json.dumps`` writes a float: its repr)."""
+def fragment(item_id: str, value: object) -> bytes:
+    """One ``"item": value`` of a line, as ``json.dumps`` writes it inside the line's object."""
+    return (json.dumps(item_id, ensure_ascii=False) + ": " + json.dumps(value, ensure_ascii=False)).encode("utf-8")
 
-    def __init__(self):
-        self._fragments: dict[tuple[str, object], bytes] = {}
-        self._keys: dict[str, bytes] = {}
 
-    def line(self, student: str, values: dict[str, object]) -> bytes:
-        fragments, parts = self._fragments, []
-        for item in values.items():
-            value = item[1]
-            if value.__class__ is float and math.isfinite(value):
-                key = self._keys.get(item[0])
-                if key is None:
-                    key = self._keys[item[0]] = (json.dumps(item[0], ensure_ascii=False) + ": ").encode("utf-8")
-                parts.append(key + repr(value).encode("ascii"))
-                continue
-            text = value.__class__ is str or value.__class__ is tuple
-            got = fragments.get(item) if text else None
-            if got is None:
-                got = (json.dumps(item[0], ensure_ascii=False) + ": " + json.dumps(value, ensure_ascii=False)).encode("utf-8")
-                if text and len(fragments) < _CACHED:
-                    fragments[item] = got
-            parts.append(got)
-        return b'{"student": ' + json.dumps(student, ensure_ascii=False).encode("utf-8") + b', "values": {' + b", ".join(parts) + b"}}\n"
+def line_of(student: str, fragments: list[bytes]) -> bytes:
+    """:func:`answer_line` from the candidate's fragments (:func:`fragment`, in the order of their values)."""
+    return b'{"student": ' + json.dumps(student, ensure_ascii=False).encode("utf-8") + b', "values": {' + b", ".join(fragments) + b"}}\n"
 
 
 class NewAnswers:
@@ -90,7 +69,6 @@ class NewAnswers:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._new = self.path.with_name(f".{self.path.stem}.{os.getpid()}.new{self.path.suffix}")
         self._out = self._new.open("wb", buffering=1 << 20)  # few writes: each one lets the gradebook writer take the GIL
-        self._encoder = _LineEncoder()
         self.students: list[str] = []
 
     def __enter__(self) -> NewAnswers:
@@ -100,8 +78,9 @@ class NewAnswers:
         self._out.close()
         self._new.unlink(missing_ok=True)  # kept: already renamed
 
-    def add(self, student: str, values: dict[str, object]) -> None:
-        self._out.write(self._encoder.line(student, values))
+    def add(self, student: str, fragments: list[bytes]) -> None:
+        """One candidate's line from their answers' fragments (:func:`fragment`)."""
+        self._out.write(line_of(student, fragments))
         self.students.append(student)
 
     def keep(self) -> list[str]:

@@ -91,6 +91,7 @@ def scan_rows(chunks: Iterator[bytes], shared: list[str], dates: frozenset[int],
     decoder = codecs.getincrementaldecoder("utf-8")()
     decoded: dict[str, str] = {}
     kinds: dict[str, tuple[int, str, int | None]] = {}
+    hows: dict[str, int] = {}  # the first of each spelling's kinds, on its own: the one the loop needs
     root, rest, last_row = "", "", 0
     for chunk in chunks:
         text = rest + decoder.decode(chunk)
@@ -116,13 +117,13 @@ def scan_rows(chunks: Iterator[bytes], shared: list[str], dates: frozenset[int],
             last_row = int(r.group(1)) if r else last_row + 1
             body = piece[head.end():]
             cells = _CELL.findall(body)
-            if len(cells) != body.count("<c ") + body.count("<c>") or "<f" in body:
+            if len(cells) != body.count("<c") or "<f" in body:  # "<c" begins only cell tags in a row (else: lxml reads it)
                 batch.append((last_row, None, piece[start:] + "</row>"))
             else:
                 batch.append((last_row, cells, None))
         if "&" in text or "\r" in text:  # else no inline text of this chunk holds what an XML parser would change
             _decode_inline(batch, decoded)
-        get = decoded.get
+        get, column, how_of = decoded.get, _COLUMNS.get, hows.get
         for row_no, cells, xml in batch:
             if cells is None:
                 yield row_no, parse_row(root, xml)
@@ -131,9 +132,13 @@ def scan_rows(chunks: Iterator[bytes], shared: list[str], dates: frozenset[int],
                 yield row_no, []
                 continue
             values: list[object] = [None] * (column_index(cells[-1][0]) + 1)
-            for letters, attrs, v, inline in cells:
-                i = _COLUMNS[letters] if letters in _COLUMNS else column_index(letters)  # inline lookup: millions of cells
-                how, kind, style = kinds.get(attrs) or _kinds(attrs, dates, kinds)
+            for letters, attrs, v, inline in cells:  # millions of cells: local lookups only
+                i = column(letters)
+                if i is None:
+                    i = column_index(letters)
+                how = how_of(attrs)
+                if how is None:
+                    how = hows[attrs] = _kinds(attrs, dates, kinds)[0]
                 if how == _INLINE:
                     values[i] = get(inline, inline)
                 elif not v:
@@ -143,6 +148,7 @@ def scan_rows(chunks: Iterator[bytes], shared: list[str], dates: frozenset[int],
                 elif how == _NUMBER:
                     values[i] = int(v) if v.isdigit() else number(v)
                 else:
+                    _, kind, style = kinds[attrs]
                     values[i] = value_of(kind, _unescape(v) if "&" in v or "\r" in v else v, style)
             yield row_no, values
     rest += decoder.decode(b"", final=True)

@@ -34,13 +34,20 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
+# Candidate code never runs as the examiner: nbgrader's Execute step is replaced by static marking
+# (qingfeng.exam.guarded_execute), so Formgrader's autograde button and `nbgrader autograde` typed here
+# score answers the way `qingfeng mark` does.  Only trusted copies and the --nbgrader-check sandbox set
+# MarkWithoutRunning.run_candidate_code = True.
 # Whatever a candidate wrote is sanitised before formgrader renders it: an essay's <script> or
 # <img onerror=…> must not run in the examiner's browser (qingfeng.exam.sanitise).  Appended to
 # nbgrader's own autograde steps, after execution, so outputs are covered too.
 from nbgrader.converters import Autograde  # noqa: E402
+from nbgrader.preprocessors import Execute  # noqa: E402
 
-c.Autograde.autograde_preprocessors = Autograde.class_traits()["autograde_preprocessors"].default() + [
-    "qingfeng.exam.sanitise_preprocessor.SanitiseCandidateCells"]
+c.Autograde.autograde_preprocessors = [
+    "qingfeng.exam.guarded_execute.MarkWithoutRunning" if step is Execute else step
+    for step in Autograde.class_traits()["autograde_preprocessors"].default()
+] + ["qingfeng.exam.sanitise_preprocessor.SanitiseCandidateCells"]
 
 # Feedback in Chinese (题号, 得分/满分, 评语), items named as on the paper, never by internal ids.
 # Set on generate_feedback's own exporter class only: formgrader's HTMLExporter keeps its 'formgrade'

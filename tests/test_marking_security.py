@@ -192,3 +192,45 @@ def test_key_source_gradebook_backups_and_autograded_are_private(attacked):
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
     for d in (ex / "keys", ex / "source"):
         assert stat.S_IMODE(d.stat().st_mode) == 0o700, d
+
+
+_FORMGRADER_AUTOGRADE = """
+import json, sys
+from nbgrader.apps import NbGrader, NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+app = NbGrader()
+app.load_config_file()  # the course's nbgrader_config.py, as Formgrader loads it
+api = NbGraderAPI(CourseDirectory(config=app.config), config=app.config)
+print(json.dumps([api.autograde(sys.argv[1], s)["success"] for s in sys.argv[2:]]))
+"""
+
+
+def test_nbgrader_autograde_typed_in_the_course_or_from_formgrader_runs_no_candidate_code(attacked, tmp_path):
+    """The examiner's own `nbgrader autograde` and Formgrader's autograde button (nbgrader's API) use the
+    course's config: every paper marked without running it, the same scores as `qingfeng mark`."""
+    import shutil
+
+    project, _, variants, markers, key_file, key_sha = attacked
+    static = {k: v for k, v in grades(project).items() if k[1].startswith("test-")}
+    copy = find_project(shutil.copytree(project.root, tmp_path / "typed"))
+    con = sqlite3.connect(copy.exams_dir / "gradebook.db")
+    with con:  # every automatic score is nbgrader's own from here on
+        con.execute("UPDATE grade SET auto_score = -1")
+    con.close()
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
+    typed = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", EXAM, "--force", "--create"],
+                           cwd=copy.exams_dir, capture_output=True, text=True, env=env)
+    # nbgrader's own sanitising step (OverwriteCells) refuses the paper whose answer cell claims grade: true
+    # (`qingfeng mark` marks it as the source says and lists the tampering); every other paper is marked
+    failed = [line for line in typed.stderr.splitlines() if "There was an error processing assignment 'yumin-sample' for" in line]
+    assert failed == ["[AutogradeApp | ERROR] There was an error processing assignment 'yumin-sample' for student 'h-grade-true'"]
+    assert typed.stderr.count("不运行考生代码") == len(variants)  # the other papers and the honest one
+    assert list(markers.iterdir()) == [] and sha(key_file) == key_sha
+    assert {k: v for k, v in grades(copy).items() if k[1].startswith("test-") and k[0] != "h-grade-true"} == {
+        k: v for k, v in static.items() if k[0] != "h-grade-true"}
+    assert objective_total(copy, "h-interactivity") == 0.0 and objective_total(copy, "honest") == 3.0
+    button = subprocess.run([sys.executable, "-c", _FORMGRADER_AUTOGRADE, EXAM, "h-interactivity", "h-os-system", "honest"],
+                            cwd=copy.exams_dir, capture_output=True, text=True, env=env)
+    assert button.returncode == 0 and json.loads(button.stdout.splitlines()[-1]) == [True, True, True], button.stderr[-2000:]
+    assert list(markers.iterdir()) == [] and objective_total(copy, "h-interactivity") == 0.0
+    assert objective_total(copy, "honest") == 3.0

@@ -197,7 +197,8 @@ def nbgrader_check(project: Project, exam_id: str, student: str | None = None, p
                    sys.executable, "-m", "qingfeng.exam.sandbox_launch", "--uid", str(uid), "--gid", str(gid),
                    "--box", str(box), "--cpu", str(limits.sandbox_seconds), "--memory-mb", str(limits.sandbox_memory_mb),
                    *sum((["--hide", h] for h in hide), []), *sum((["--need", n] for n in _needed_paths()), []),
-                   "--", sys.executable, "-m", "nbgrader", "autograde", exam_id, "--force", "--create"]
+                   "--", sys.executable, "-m", "nbgrader", "autograde", exam_id, "--force", "--create",
+                   "--MarkWithoutRunning.run_candidate_code=True"]  # here, and only here, nbgrader runs the papers
             try:
                 proc = subprocess.run(cmd, cwd=box / "exams", capture_output=True, timeout=limits.sandbox_seconds,
                                       env=_sandbox_env(box), start_new_session=True)

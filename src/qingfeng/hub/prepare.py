@@ -154,6 +154,17 @@ def _course_copy(source: Project, layout: Layout) -> bool:
     return True
 
 
+def _course_config(source: Project, layout: Layout) -> bool:
+    """The course copy's nbgrader settings are the project's code, not course content: a copy made by an
+    older version is brought up to date (e.g. Formgrader's autograde marking without running candidate code)."""
+    new = (source.exams_dir / "nbgrader_config.py").read_bytes()
+    dest = layout.course / "exams" / "nbgrader_config.py"
+    if dest.is_file() and dest.read_bytes() == new:
+        return False
+    dest.write_bytes(new)
+    return True
+
+
 PUBLISHED = ("qingfeng.toml", "courses", "risk_case_library")
 
 
@@ -242,6 +253,8 @@ def prepare(source: Project, layout: Layout, db_url: str | None = None, password
     _chown(layout.reports, g, layout.role_group("leader"), 0o2750)
     if _course_copy(source, layout):
         done.append(f"复制课程到 {layout.course}")
+    elif _course_config(source, layout):
+        done.append(f"更新了课程的 nbgrader 设置 {layout.course / 'exams' / 'nbgrader_config.py'}（与本项目的版本一致）")
     # keys, sources, gradebook and backups: 0640 to the examiners' group (qingfeng.exam.protected_files)
     set_course_setting(layout, "marking", "examiners_group", layout.examiners_group)
     if db_url:

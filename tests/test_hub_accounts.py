@@ -128,3 +128,18 @@ def test_course_settings_are_set_in_place_and_other_lines_kept(lay):
     assert cfg["marking"] == {"keep_backups": 5, "examiners_group": "formgrade-qfunit"}
     assert cfg["gradebook"]["db_url"].endswith("@127.0.0.1:54320/qingfeng") and cfg["paths"]["shared"] == "../shared"
     assert "# 备份" in toml.read_text(encoding="utf-8")
+
+
+def test_an_older_course_copys_nbgrader_settings_are_brought_up_to_date(lay):
+    """The course copy keeps its content between `hub prepare` runs, but its exams/nbgrader_config.py is the
+    project's code: one from an older version (nbgrader's Execute still in autograde) is replaced."""
+    from qingfeng.hub.prepare import _course_config
+    from qingfeng.project import find_project
+
+    source = find_project()
+    old = lay.course / "exams" / "nbgrader_config.py"
+    old.parent.mkdir(parents=True)
+    old.write_text("c = get_config()  # an older version's settings\n", encoding="utf-8")
+    assert _course_config(source, lay) is True
+    assert "guarded_execute.MarkWithoutRunning" in old.read_text(encoding="utf-8")
+    assert _course_config(source, lay) is False  # up to date: nothing written

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -64,9 +65,17 @@ def test_roster_id_dotdot_is_refused_and_the_gradebook_stays_put(fresh, tmp_path
 
 
 def test_sheet_id_path_escape_writes_nothing_outside_the_project(fresh, tmp_path):
-    r = qingfeng(fresh.root, "mark", EXAM, "--sheets", str(_sheet(tmp_path / "卡.csv", ["../../../../x,某甲"])))
+    bad = "../../../../x"
+    # every folder a candidate's 编号 is joined to (autograded/<id>/…, submitted/<id>/…, a staging folder's <id>/, …):
+    # where the id would land from each, resolved (under tmp_path.parent, not under tmp_path)
+    joined = [fresh.exams_dir / d for d in ("autograded", "submitted", "feedback", "answer_sheets", "outside_roster",
+                                            f"{PREFIX}0-stage")]
+    landing = {(folder / bad).resolve() for folder in joined}
+    assert not any(fresh.root in p.parents for p in landing)  # the id really points outside the project
+    assert not [p for p in landing if p.exists()]
+    r = qingfeng(fresh.root, "mark", EXAM, "--sheets", str(_sheet(tmp_path / "卡.csv", [f"{bad},某甲"])))
+    assert [p for p in landing if p.exists()] == []
     assert r.returncode != 0 and "不合适" in r.stderr
-    assert not list(tmp_path.rglob(f"x/{EXAM}*")) and not Path("/x").exists()
 
 
 def test_case_insensitive_duplicate_ids_are_flagged_in_roster_and_sheets(fresh, tmp_path):
@@ -229,3 +238,73 @@ def test_a_linked_submission_is_not_marked(fresh):
     r = qingfeng(fresh.root, "mark", EXAM)
     assert r.returncode == 1 and "考生 copycat" in r.stderr and "考生 thief" in r.stderr and "链接" in r.stderr
     assert {s for s, _ in grades(fresh)} == {"own"}
+
+
+def test_submission_folders_differing_only_in_case_are_reported_and_one_is_not_marked_over_the_other(fresh):
+    rel = released(fresh)
+    write_submission(rel, fresh.exams_dir, EXAM, "R003", {"YM-XZ-01": '作答 = "A"'})  # right
+    write_submission(rel, fresh.exams_dir, EXAM, "r003", {"YM-XZ-01": '作答 = "B"'})  # wrong
+    r = qingfeng(fresh.root, "mark", EXAM)
+    # folders are taken in sorted order: R003 is marked, r003 is a problem naming both, and the run fails
+    assert r.returncode == 1
+    assert "未评分：考生 r003：与考生 R003 的编号只差大小写，疑似重复提交，未评分" in r.stderr
+    assert "已评分 1 份，未评分 1 份" in r.stdout
+    marked = grades(fresh)
+    assert {s for s, _ in marked} == {"R003"}
+    assert marked[("R003", "test-YM-XZ-01")][0] > 0  # R003's own answer, not r003's
+    assert not (fresh.exams_dir / "autograded" / "r003").exists()
+
+
+@pytest.fixture(scope="module")
+def examiners_group():
+    """A throwaway system group for `[marking] examiners_group`, deleted afterwards (needs root)."""
+    if os.geteuid() != 0 or not shutil.which("groupadd"):
+        pytest.skip("creating a group needs root and groupadd")
+    name = f"qfexam{os.getpid()}"
+    subprocess.run(["groupadd", name], check=True, capture_output=True)
+    try:
+        yield name
+    finally:
+        subprocess.run(["groupdel", name], check=True, capture_output=True)
+
+
+def _group_private(paths: list[Path], gid: int, file_mode: int = 0o640, folder_mode: int = 0o750) -> list[str]:
+    """Every path that is not in the examiners' group with the group mode (empty when all are)."""
+    wrong = []
+    for p in paths:
+        st = p.stat()
+        want = folder_mode if p.is_dir() else file_mode
+        if stat.S_IMODE(st.st_mode) != want or st.st_gid != gid:
+            wrong.append(f"{p}: {oct(stat.S_IMODE(st.st_mode))} gid {st.st_gid}")
+    return wrong
+
+
+def test_examiners_group_makes_keys_source_gradebook_backups_autograded_and_archive_0640_in_that_group(examiners_group, tmp_path):
+    import grp
+
+    gid = grp.getgrnam(examiners_group).gr_gid
+    root = copy_project(tmp_path / "proj")
+    config = root / "qingfeng.toml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n[marking]\n" in text
+    config.write_text(text.replace("\n[marking]\n", f"\n[marking]\nexaminers_group = \"{examiners_group}\"\n"), encoding="utf-8")
+    project = find_project(root)
+    course.build_exam(project, EXAM, EXAM, deadline=FUTURE)
+    course.generate(project, EXAM)
+    (project.exams_dir / "exchange").mkdir(mode=0o777)
+    course.release(project, EXAM)
+    write_submission(released(project), project.exams_dir, EXAM, "c1", {"YM-XZ-01": '作答 = "A"'})
+    r = qingfeng(root, "mark", EXAM)
+    assert r.returncode == 0, r.stderr
+    ex = project.exams_dir
+    files = [ex / "keys" / f"{EXAM}.json", ex / "keys" / f"{EXAM}.sha256", ex / "source" / EXAM / f"{EXAM}.ipynb",
+             ex / "gradebook.db", *ex.glob("gradebook.db.bak-*"), ex / "autograded" / "c1" / EXAM / f"{EXAM}.ipynb"]
+    assert len(files) == 6
+    assert _group_private(files + [ex / "keys", ex / "source", ex / "source" / EXAM], gid) == []
+    # rebuilding the released, marked exam archives the old key, checksum and source: in the group too
+    r = qingfeng(root, "exam", "build", EXAM, "--id", EXAM, "--seed", "5", "--force")
+    assert r.returncode == 0, r.stderr
+    archive = ex / "keys" / "archive"
+    archived = sorted(archive.glob(f"{EXAM}-*"))
+    assert sorted(p.suffix for p in archived) == [".ipynb", ".json", ".sha256"]
+    assert _group_private([archive, *archived, ex / "keys" / f"{EXAM}.json", ex / "keys" / f"{EXAM}.sha256"], gid) == []

@@ -64,11 +64,17 @@ def _points(value) -> float | None:
 def find_tampering(student: str, cells: list, refs: dict[str, Reference]) -> list[Tampering]:
     """Every structural difference between a submission's graded cells and the source."""
     out: list[Tampering] = []
+    seen: dict[str, int] = {}
     for cell in cells:
         nb = _nb(cell)
         if not nb:
             continue
         gid = nb.get("grade_id")
+        if isinstance(gid, str) and gid in refs:
+            seen[gid] = seen.get(gid, 0) + 1
+            if seen[gid] == 2:  # a copied cell: the last one is marked, as nbgrader's DeduplicateIds keeps it
+                copies = sum(1 for c in cells if _nb(c).get("grade_id") == gid)
+                out.append(Tampering(student, gid, f"{_SHOWN['grade_id']}：源试卷中只有 1 个，提交中有 {copies} 个（复制出的格），按最后一个评分"))
         if not isinstance(gid, str) or gid not in refs:
             if any(nb.get(f) for f in ("grade", "solution", "task")):
                 out.append(Tampering(student, str(gid), "源试卷中没有这个评分格（提交中多出的格），已忽略"))

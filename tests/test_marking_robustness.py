@@ -308,3 +308,19 @@ def test_examiners_group_makes_keys_source_gradebook_backups_autograded_and_arch
     archived = sorted(archive.glob(f"{EXAM}-*"))
     assert sorted(p.suffix for p in archived) == [".ipynb", ".json", ".sha256"]
     assert _group_private([archive, *archived, ex / "keys" / f"{EXAM}.json", ex / "keys" / f"{EXAM}.sha256"], gid) == []
+
+
+@pytest.mark.parametrize("value,message", [(512, "太小：至少 1024"), (0, "应为正整数"), (2048, None)])
+def test_a_sandbox_memory_limit_no_kernel_could_start_under_is_a_chinese_error(value, message):
+    """Below about 1 GB of address space no kernel starts in the sandbox, and nbgrader would only say 'exit code 1'."""
+    from types import SimpleNamespace
+
+    from qingfeng.exam.settings import marking_settings
+
+    project = SimpleNamespace(config=lambda: {"marking": {"sandbox_memory_mb": value}}, config_file=Path("qingfeng.toml"))
+    if message is None:
+        assert marking_settings(project).sandbox_memory_mb == value
+        return
+    with pytest.raises(ValueError, match=message) as e:
+        marking_settings(project)
+    assert "sandbox_memory_mb" in str(e.value) and "qingfeng.toml" in str(e.value)

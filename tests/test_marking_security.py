@@ -136,7 +136,10 @@ def test_key_rewrite_from_candidate_cell_is_detected_and_key_checksum_unchanged(
     data["items"][0]["entry"]["points"] = 99
     changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     before = grades(copy)
-    for args in (("mark", EXAM), ("exam", "autograde", EXAM), ("exam", "feedback", EXAM)):
+    sheet = tmp_path / "答题卡.csv"
+    sheet.write_text("编号,选择1\nhonest,A\n", encoding="utf-8")
+    for args in (("mark", EXAM), ("exam", "autograde", EXAM), ("exam", "feedback", EXAM), ("mark", EXAM, "--sheets", str(sheet)),
+                 ("exam", "grade", EXAM, "honest", "简答1", "3")):
         r = qingfeng(copy.root, *args)
         assert r.returncode != 0 and "被改动过" in r.stderr and str(changed) in r.stderr, (args, r.stderr)
         assert "Traceback" not in r.stderr

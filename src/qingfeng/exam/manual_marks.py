@@ -104,11 +104,13 @@ def check_marks(project: Project, exam_id: str, marks: list[Mark]):
     An exam that was never built raises :class:`.registry.UnknownExam` (one Chinese line); everything
     about single marks comes back as errors naming the row and column.
     """
+    from .key_integrity import verify_key
     from .registry import require_exam
 
     variants = exam_variants(project, exam_id)
     for _, vid in variants:
         require_exam(project, vid)
+        verify_key(project.exams_dir, vid)  # which items are hand-marked, and their labels, come from the key
     db = locate(project)
     if db.sqlite_path is not None and not db.sqlite_path.is_file():
         return [], [RowError(None, "", f"成绩库 {db.sqlite_path} 不存在：请先 qingfeng exam build 并收卷评分")]

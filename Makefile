@@ -45,7 +45,7 @@ hub-stop:
 hub-status:
 	QINGFENG_HUB_HOST=$(HUB_HOST) QINGFENG_HUB_PORT=$(HUB_PORT) bash deploy/hub.sh status
 
-## make browser: Debian chromium for the real-browser tests and poppler-utils for the certificate PDF test (needs root or sudo)
+## make browser: Debian chromium for the real-browser tests, poppler-utils for the certificate PDF test, LibreOffice for the printed-paper test (needs root or sudo)
 browser:
 	bash scripts/install-browser.sh
 

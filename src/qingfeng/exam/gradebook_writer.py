@@ -248,9 +248,8 @@ class _Rows:
 
     def size(self) -> int:
         """Rows held, a new notebook in ``bulk`` counting once (its rows are made in SQLite)."""
-        return (len(self.students) + len(self.new_subs) + len(self.stamps) + len(self.extensions) + len(self.penalties)
-                + len(self.new_nbs) + len(self.grade_rows) + len(self.grade_updates) + len(self.comment_rows)
-                + len(self.comment_updates) + len(self.bulk))
+        return sum(map(len, (self.students, self.new_subs, self.stamps, self.extensions, self.penalties, self.new_nbs,
+                             self.grade_rows, self.grade_updates, self.comment_rows, self.comment_updates, self.bulk)))
 
 
 def _flush(con, rows: _Rows, bulk: BulkRows | None = None) -> None:

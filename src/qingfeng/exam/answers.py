@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..chinese_text import compact
 
-__all__ = ["ANSWER_NAME", "MAX_ANSWER_CHARS", "AnswerRead", "read_answer", "choice_letters", "judgement", "blank_texts",
+__all__ = ["ANSWER_NAME", "MAX_ANSWER_CHARS", "AnswerRead", "read_answer", "read_cell", "source_text", "choice_letters", "judgement", "blank_texts",
            "blank_key", "blank_keys", "answer_of", "literal_value", "UNCLEAR", "TEMPLATE_HINTS", "blanks_hint"]
 
 ANSWER_NAME = "作答"
@@ -73,6 +73,16 @@ def read_answer(source: str | None) -> AnswerRead:
     from .hand_edits import read_hand_edited
 
     return read_hand_edited(source, strict)
+
+
+def source_text(source: object) -> str:
+    """A notebook cell's source as one text (on disk it may be a list of lines)."""
+    return "".join(source) if isinstance(source, list) else str(source or "")
+
+
+def read_cell(cell: dict | None) -> AnswerRead:
+    """The answer an answer cell holds (None: the cell was deleted, so the answer is missing)."""
+    return read_answer(None if cell is None else source_text(cell.get("source")))
 
 
 def _read_strict(source: str | None) -> AnswerRead:

@@ -17,27 +17,27 @@ from typing import TYPE_CHECKING
 from ..ids import check_person_id, child_path
 from ..project import Project
 from .protected_files import protect
-from .submission_structure import as_source_says
+from .submission_structure import as_source_says, grade_id
 
 if TYPE_CHECKING:  # annotations only: fast_marking imports this module
     from .fast_marking import Context
     from .scoring import ItemScore
 
-__all__ = ["fragments", "stage_autograded", "publish"]
+__all__ = ["fragments", "score_output", "stage_autograded", "publish"]
 
 _OUT = '"@@OUTPUT@@"'
 
 
-def _gid(cell: dict) -> str:
-    gid = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id", "")
-    return gid if isinstance(gid, str) else ""
+def score_output(points: float) -> dict:
+    """A test cell's output carrying its item's score, as nbgrader's partial credit reads it."""
+    return {"output_type": "execute_result", "execution_count": None, "metadata": {}, "data": {"text/plain": repr(float(points))}}
 
 
 def fragments(cells: tuple[dict, ...]) -> tuple[tuple[str, str, str], ...]:
     """The source notebook's cells as JSON text: locked cells, hidden tests and mark schemes as formgrader needs them."""
     out = []
     for cell in cells:
-        gid = _gid(cell)
+        gid = grade_id(cell)
         if gid.startswith("answer-"):
             out.append(("answer", gid[len("answer-"):], ""))
         elif gid.startswith("test-"):
@@ -60,9 +60,7 @@ def stage_autograded(ctx: Context, student: str, folder: str | None, answers: di
                 cell = sanitise_cell(cell)  # the candidate's text reaches the examiner's browser (see .sanitise)
                 parts.append(json.dumps(cell, ensure_ascii=False))
         elif kind == "test" and iid in scores:
-            result = {"output_type": "execute_result", "execution_count": None, "metadata": {},
-                      "data": {"text/plain": repr(float(scores[iid].points))}}
-            parts.append(text.replace(_OUT, json.dumps(result)))
+            parts.append(text.replace(_OUT, json.dumps(score_output(scores[iid].points))))
         else:
             parts.append(text)
     out = child_path(Path(ctx.staging), student)

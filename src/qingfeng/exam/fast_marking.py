@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..ids import check_exam_id, child_path
 from ..project import Project
-from .answers import AnswerRead, read_answer
+from .answers import read_cell, source_text
 from .autograded_notebook import fragments as _fragments
 from .autograded_notebook import publish as _publish
 from .autograded_notebook import stage_autograded
@@ -43,7 +43,7 @@ from .scoring import ItemScore, score
 from .settings import marking_settings
 from .staging import die_with_parent, exit_on_terminate, new_staging, remove_stale
 from .submission_folders import discover, submission_jobs
-from .submission_structure import Reference, Tampering, find_tampering, reference_cells
+from .submission_structure import Reference, Tampering, find_tampering, grade_id, reference_cells
 
 __all__ = ["Problem", "MarkReport", "mark_exam", "mark_one", "Context", "marking_session", "commit", "stage_autograded",
            "discover", "static_scores"]
@@ -98,17 +98,6 @@ def _source_cells(project: Project, exam_id: str) -> tuple[tuple[dict, ...], dic
     return tuple(nb["cells"]), nb["metadata"]
 
 
-def _gid(cell: dict) -> str:
-    meta = cell.get("metadata") if isinstance(cell, dict) else None
-    nb = meta.get("nbgrader") if isinstance(meta, dict) else None
-    gid = nb.get("grade_id", "") if isinstance(nb, dict) else ""
-    return gid if isinstance(gid, str) else ""
-
-
-def _text(src) -> str:
-    return "".join(src) if isinstance(src, list) else str(src or "")
-
-
 def mark_one(ctx: Context, student: str, folder: str) -> tuple[MarkedSubmission | None, dict[str, ItemScore], Problem | None, list[Tampering]]:
     """Steps 2–5 for one submission; never raises for a bad submission."""
     path = Path(folder) / f"{ctx.exam_id}.ipynb"
@@ -135,7 +124,7 @@ def mark_one(ctx: Context, student: str, folder: str) -> tuple[MarkedSubmission 
     tampering = find_tampering(student, cells, ctx.refs)
     answers: dict[str, dict] = {}
     for cell in cells:
-        gid = _gid(cell)
+        gid = grade_id(cell)
         if gid.startswith("answer-") and gid in ctx.refs:
             answers[gid[len("answer-"):]] = cell  # duplicated ids: nbgrader's DeduplicateIds keeps the last
     scores: dict[str, ItemScore] = {}
@@ -150,8 +139,7 @@ def mark_one(ctx: Context, student: str, folder: str) -> tuple[MarkedSubmission 
         if k.entry.type in ("简答", "论述"):
             auto[f"answer-{iid}"] = None if changed else 0.0
             continue
-        read = read_answer(_text(cell.get("source"))) if cell is not None else AnswerRead("missing")
-        scores[iid] = score(k.entry, read)
+        scores[iid] = score(k.entry, read_cell(cell))
         auto[f"test-{iid}"] = scores[iid].points
     stage_autograded(ctx, student, folder, answers, scores)
     timestamp = _timestamp(Path(folder))
@@ -185,7 +173,7 @@ def _changed(cell: dict, ref: Reference | None) -> bool:
     try:
         # nbgrader's own checksum on a shallow node (a deep from_dict costs more than the marking);
         # on disk a source may be a list of lines, nbgrader checksums the joined text
-        node = NotebookNode(source=_text(cell.get("source")), cell_type=ref.cell_type,
+        node = NotebookNode(source=source_text(cell.get("source")), cell_type=ref.cell_type,
                             metadata=NotebookNode(nbgrader=NotebookNode(ref.nbgrader)))
         return compute_checksum(node) != ref.checksum
     except Exception:

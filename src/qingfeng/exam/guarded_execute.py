@@ -22,31 +22,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from nbformat import NotebookNode
+from nbformat import NotebookNode, from_dict
 from nbgrader.preprocessors import Execute
 from traitlets import Bool
 
-from .answers import AnswerRead, read_answer
+from .answers import read_cell
+from .autograded_notebook import score_output
 from .key_integrity import verify_key
 from .keys import read_key
 from .scoring import score
+from .submission_structure import grade_id
 
 __all__ = ["MarkWithoutRunning"]
-
-
-def _grade_id(cell) -> str:
-    gid = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id", "")
-    return gid if isinstance(gid, str) else ""
-
-
-def _text(source) -> str:
-    return "".join(source) if isinstance(source, list) else str(source or "")
-
-
-def _output(text: str, error: bool = False) -> NotebookNode:
-    if error:  # nbgrader gives a test cell with an error output no marks
-        return NotebookNode(output_type="error", ename="未评分", evalue=text, traceback=[text])
-    return NotebookNode(output_type="execute_result", execution_count=None, metadata={}, data={"text/plain": text})
 
 
 class MarkWithoutRunning(Execute):
@@ -80,21 +67,20 @@ class MarkWithoutRunning(Execute):
         entries = {k.entry.item_id: k.entry for k in key.items}
         answers = {}
         for cell in nb.cells:  # structure already from the source (nbgrader's OverwriteCells ran before this)
-            gid = _grade_id(cell)
+            gid = grade_id(cell)
             if gid.startswith("answer-"):
                 answers[gid[len("answer-"):]] = cell
         for cell in nb.cells:
             if cell.get("cell_type") != "code":
                 continue
             cell.outputs, cell.execution_count = [], None
-            gid = _grade_id(cell)
+            gid = grade_id(cell)
             if not gid.startswith("test-"):
                 continue
             entry = entries.get(gid[len("test-"):])
             if entry is None:  # a test cell the key does not know: never the full marks an empty output gets
-                cell.outputs = [_output(f"答案文件中没有 {gid[len('test-'):]} 这道题", error=True)]
+                text = f"答案文件中没有 {gid[len('test-'):]} 这道题"
+                cell.outputs = [NotebookNode(output_type="error", ename="未评分", evalue=text, traceback=[text])]
                 continue
-            answer = answers.get(entry.item_id)
-            read = read_answer(_text(answer.get("source"))) if answer is not None else AnswerRead("missing")
-            cell.outputs = [_output(repr(float(score(entry, read).points)))]
+            cell.outputs = [from_dict(score_output(score(entry, read_cell(answers.get(entry.item_id))).points))]
         return nb

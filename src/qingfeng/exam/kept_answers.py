@@ -28,6 +28,7 @@ from .protected_files import protect
 
 __all__ = ["answers_path", "iter_answers", "NewAnswers", "answer_line", "fragment", "line_of"]
 
+
 def answers_path(project: Project, exam_id: str) -> Path:
     return project.exams_dir / "answer_sheets" / f"{exam_id}.answers.jsonl"
 

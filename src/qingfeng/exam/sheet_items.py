@@ -71,11 +71,11 @@ class ItemReader:
     def __init__(self, key: ExamKey, scorer: PaperScorer, columns: list[tuple[int, str, object]]):
         self.key, self.scorer, self.columns = key, scorer, columns
         col = columns[0][2]
-        self.item_id, self.kind = col.item_id, col.kind
+        self.item_id = col.item_id
         self.blanks = col.kind == "填空"
         self.subjective = col.kind in ("简答", "论述")
         self.cell = f"{'answer' if self.subjective else 'test'}-{self.item_id}"
-        # one column: the cell's value is the key; several blanks: each column's texts, then their tuple
+        # one column: remembered by its cell (read inline by the row loop); several blanks: by the tuple of cells
         self.index = columns[0][0] if len(columns) == 1 else None
         self.indexes = [i for i, _, _ in columns]
         first = self.indexes[0]

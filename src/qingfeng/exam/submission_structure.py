@@ -10,9 +10,10 @@ ever taken from their file.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-__all__ = ["Tampering", "Reference", "reference_cells", "find_tampering", "as_source_says"]
+__all__ = ["Tampering", "Reference", "reference_cells", "grade_id", "find_tampering", "as_source_says"]
 
 _FLAGS = ("grade", "solution", "locked", "task")
 _SHOWN = {"grade": "评分格(grade)", "solution": "作答格(solution)", "locked": "锁定(locked)", "task": "人工任务(task)",
@@ -54,6 +55,12 @@ def _nb(cell: dict) -> dict:
     return nb if isinstance(nb, dict) else {}
 
 
+def grade_id(cell: dict) -> str:
+    """The cell's nbgrader grade_id ("" when it has none, or a candidate's file holds something else there)."""
+    gid = _nb(cell).get("grade_id", "")
+    return gid if isinstance(gid, str) else ""
+
+
 def _points(value) -> float | None:
     try:
         return float(value)
@@ -64,17 +71,16 @@ def _points(value) -> float | None:
 def find_tampering(student: str, cells: list, refs: dict[str, Reference]) -> list[Tampering]:
     """Every structural difference between a submission's graded cells and the source."""
     out: list[Tampering] = []
-    seen: dict[str, int] = {}
+    copies = Counter(grade_id(cell) for cell in cells)
+    reported: set[str] = set()
     for cell in cells:
         nb = _nb(cell)
         if not nb:
             continue
         gid = nb.get("grade_id")
-        if isinstance(gid, str) and gid in refs:
-            seen[gid] = seen.get(gid, 0) + 1
-            if seen[gid] == 2:  # a copied cell: the last one is marked, as nbgrader's DeduplicateIds keeps it
-                copies = sum(1 for c in cells if _nb(c).get("grade_id") == gid)
-                out.append(Tampering(student, gid, f"{_SHOWN['grade_id']}：源试卷中只有 1 个，提交中有 {copies} 个（复制出的格），按最后一个评分"))
+        if isinstance(gid, str) and gid in refs and copies[gid] > 1 and gid not in reported:
+            reported.add(gid)  # a copied cell: the last one is marked, as nbgrader's DeduplicateIds keeps it
+            out.append(Tampering(student, gid, f"{_SHOWN['grade_id']}：源试卷中只有 1 个，提交中有 {copies[gid]} 个（复制出的格），按最后一个评分"))
         if not isinstance(gid, str) or gid not in refs:
             if any(nb.get(f) for f in ("grade", "solution", "task")):
                 out.append(Tampering(student, str(gid), "源试卷中没有这个评分格（提交中多出的格），已忽略"))
